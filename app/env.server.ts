@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { DESTINATION_KINDS } from "./destinations/destination";
+
+/**
+ * Every environment variable the app reads, validated once at boot.
+ * A missing or malformed variable stops the boot with ONE line naming it.
+ * Keep .env.example and the README's configuration table in step with this.
+ */
+
+const url = z.url();
+
+const BaseUrlOverridesSchema = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "must be JSON, e.g. {\"meta\":\"http://127.0.0.1:4010\"}" });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.partialRecord(z.enum(DESTINATION_KINDS), z.url()));
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    SHOPIFY_API_KEY: z.string().min(1),
+    SHOPIFY_API_SECRET: z.string().min(1),
+    SHOPIFY_APP_URL: url,
+    /** Comma-separated; shopify.app.toml is the source of truth when Shopify manages installs. */
+    SCOPES: z.string().optional(),
+    /** file:… selects embedded SQLite (default); postgres://… or postgresql://… selects PostgreSQL. */
+    DATABASE_URL: z
+      .string()
+      .default("file:./data/trueline.sqlite")
+      .refine((v) => /^(file:|postgres(ql)?:\/\/)/.test(v), "must start with file:, postgres:// or postgresql://"),
+    /** 32 random bytes, base64 or hex: encrypts destination secrets and Shopify tokens at rest. */
+    ENCRYPTION_KEY: z
+      .string()
+      .refine((v) => decodeKey(v) !== null, "must be 32 bytes as base64 (44 chars) or hex (64 chars)"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000), // 0 = any free port (tests)
+    HOST: z.string().default("0.0.0.0"),
+    /** inline: the delivery/processing worker runs in the web process (embedded default). off: web only (scale mode). */
+    WORKER_MODE: z.enum(["inline", "off"]).default("inline"),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+    /** Proxy rate limits (requests per minute). */
+    RATE_LIMIT_SHOP_PER_MIN: z.coerce.number().int().positive().default(60_000),
+    RATE_LIMIT_VISITOR_PER_MIN: z.coerce.number().int().positive().default(120),
+    /**
+     * Local stand-ins for the ad platforms (tests, demo). Refused in production so no
+     * merchant can aim the server at an internal address.
+     */
+    DESTINATION_BASE_URLS: BaseUrlOverridesSchema.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && env.DESTINATION_BASE_URLS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DESTINATION_BASE_URLS"],
+        message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+      });
+    }
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export function decodeKey(text: string): Buffer | null {
+  const trimmed = text.trim();
+  const buf = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, "hex") : Buffer.from(trimmed, "base64");
+  return buf.length === 32 ? buf : null;
+}
+
+/** Parse, or throw an Error whose message is one line naming the first bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = String(issue.path[0] ?? "environment");
+  const given = source[name];
+  const what = given === undefined || given === "" ? "is missing" : issue.message.startsWith("is ") ? issue.message : `is invalid: ${issue.message}`;
+  throw new EnvError(`Invalid environment: ${name} ${what}`);
+}
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+let cached: Env | undefined;
+/** The validated environment (parsed on first use; server.mjs forces it at boot). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

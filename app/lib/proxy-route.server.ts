@@ -1,0 +1,121 @@
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { MAX_BODY_BYTES } from "~/core/events/pixel-payload.schema";
+import { shopifyUtils } from "~/shopify.server";
+import { ingestPixelBatch } from "~/services/ingest.server";
+import { restoreVisitor } from "~/services/visits.server";
+import { log } from "./logger.server";
+import { RateLimiter } from "./rate-limit";
+import { readBodyCapped } from "./read-body.server";
+
+/** The pixel runs in a sandboxed worker on another origin: answer CORS for it. */
+export const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+  "Access-Control-Allow-Headers": "Content-Type",
+  "Access-Control-Max-Age": "86400",
+  "Cache-Control": "no-store",
+};
+
+function json(body: unknown, status: number, extra: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...CORS_HEADERS, "Content-Type": "application/json", ...extra } });
+}
+
+const INSTALLED_TTL_MS = 30_000;
+const installedCache = new Map<string, { installed: boolean; until: number }>();
+
+/** Is the app installed on this shop (an offline session exists)? Cached 30 s: this runs on every pixel request. */
+async function isInstalled(shop: string, now: number): Promise<boolean> {
+  const hit = installedCache.get(shop);
+  if (hit && hit.until > now) return hit.installed;
+  const installed = (await prisma().session.count({ where: { shop, isOnline: false } })) > 0;
+  if (installedCache.size > 50_000) installedCache.clear();
+  installedCache.set(shop, { installed, until: now + INSTALLED_TTL_MS });
+  return installed;
+}
+
+/**
+ * Shopify's own app proxy verification (the call authenticate.public.appProxy makes:
+ * HMAC over the sorted query, repeated keys joined, 90 s timestamp tolerance), answered
+ * with 401 and a reason a developer can act on. The session lookup that
+ * authenticate.public.appProxy adds is replaced by a cached "is installed" check: the
+ * ingest path needs no Admin API client.
+ */
+async function verifyProxy(request: Request): Promise<{ ok: true; shop: string; installed: boolean } | { ok: false; response: Response }> {
+  const params = new URL(request.url).searchParams;
+  const shop = params.get("shop");
+  if (!params.get("signature") || !shop) return { ok: false, response: json({ error: "missing app proxy signature" }, 401) };
+  for (const k of ["shop", "signature", "timestamp"]) {
+    if (params.getAll(k).length !== 1) return { ok: false, response: json({ error: `repeated ${k} parameter` }, 401) };
+  }
+  let valid = false;
+  try {
+    valid = await shopifyUtils().validateHmac(params, { signator: "appProxy" });
+  } catch {
+    // InvalidHmacError: the timestamp is missing or outside the tolerance
+    return { ok: false, response: json({ error: "stale or missing app proxy timestamp" }, 401) };
+  }
+  if (!valid) return { ok: false, response: json({ error: "invalid app proxy signature" }, 401) };
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return { ok: false, response: json({ error: "invalid shop parameter" }, 401) };
+  return { ok: true, shop, installed: await isInstalled(shop, Date.now()) };
+}
+
+let limiters: { shop: RateLimiter; visitor: RateLimiter } | undefined;
+function rateLimiters() {
+  const e = env();
+  limiters ??= {
+    shop: new RateLimiter(e.RATE_LIMIT_SHOP_PER_MIN, Math.ceil(e.RATE_LIMIT_SHOP_PER_MIN / 6)),
+    visitor: new RateLimiter(e.RATE_LIMIT_VISITOR_PER_MIN, Math.ceil(e.RATE_LIMIT_VISITOR_PER_MIN / 2)),
+  };
+  return limiters;
+}
+
+export async function handleProxyIngest(request: Request): Promise<Response> {
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  if (request.method !== "POST") return json({ error: "method not allowed" }, 405, { Allow: "POST, OPTIONS" });
+  const verified = await verifyProxy(request);
+  if (!verified.ok) return verified.response;
+  // App not installed on this shop (or uninstalled): accept and keep nothing.
+  if (!verified.installed) return json({ accepted: 0, reason: "app not installed for this shop" }, 202);
+
+  const body = await readBodyCapped(request, MAX_BODY_BYTES);
+  if (body.kind === "too-large") return json({ error: `body exceeds ${body.limit} bytes` }, 413);
+
+  const limits = rateLimiters();
+  const result = await ingestPixelBatch(
+    { db: prisma(), now: Date.now, shopLimiter: limits.shop, visitorLimiter: limits.visitor },
+    { shop: verified.shop, bodyText: body.text, userAgentHeader: request.headers.get("user-agent"), forwardedFor: request.headers.get("x-forwarded-for") },
+  );
+  switch (result.kind) {
+    case "invalid-json":
+      return json({ error: "body is not valid JSON" }, 400);
+    case "invalid-batch":
+      return json({ error: "invalid batch", issues: result.issues }, 400);
+    case "rate-limited":
+      return json({ error: `rate limited (${result.scope})` }, 429, { "Retry-After": String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) });
+    case "no-consent":
+      return json({ accepted: 0, reason: "no analytics consent: nothing stored" }, 202);
+    case "ok":
+      if (result.rejected.length > 0) log.info("pixel events rejected", { shop: verified.shop, rejected: result.rejected.length });
+      return json(result, result.accepted + result.duplicates > 0 || result.rejected.length === 0 ? 200 : 422);
+  }
+}
+
+export async function proxyPreflight(request: Request): Promise<Response> {
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  return json({ error: "use POST" }, 405, { Allow: "POST, OPTIONS" });
+}
+
+/** GET /proxy/restore?clientId=… (cookie restoration for the pixel). */
+export async function handleProxyRestore(request: Request): Promise<Response> {
+  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
+  const verified = await verifyProxy(request);
+  if (!verified.ok) return verified.response;
+  const clientId = new URL(request.url).searchParams.get("clientId") ?? "";
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return json({ error: "clientId is missing or malformed" }, 400);
+  if (!verified.installed) return json({ visitorId: null, clickIds: {} }, 200);
+  const limits = rateLimiters();
+  const wait = limits.visitor.take(`${verified.shop}|${clientId}`, Date.now());
+  if (wait > 0) return json({ error: "rate limited (visitor)" }, 429, { "Retry-After": String(Math.max(1, Math.ceil(wait / 1000))) });
+  return json(await restoreVisitor(prisma(), verified.shop, clientId), 200);
+}
