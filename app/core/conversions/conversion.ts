@@ -1,0 +1,100 @@
+/**
+ * The canonical conversion: what every destination adapter takes as input.
+ * Built by services from an order (purchase, refund, cancel) or from a stored
+ * pixel event (page_view, view_content, add_to_cart, ...). Raw personal data
+ * lives here only until an adapter normalises and hashes it by the platform's
+ * own rules (which differ); the request that is stored and sent never holds it.
+ */
+
+export const CANONICAL_EVENT_NAMES = [
+  "page_view",
+  "view_content",
+  "search",
+  "add_to_cart",
+  "initiate_checkout",
+  "add_payment_info",
+  "purchase",
+  "refund",
+  "cancel",
+] as const;
+export type CanonicalEventName = (typeof CANONICAL_EVENT_NAMES)[number];
+
+export interface Money {
+  /** Decimal string exactly as Shopify sent it (e.g. "127.44", "1500" for JPY). */
+  amount: string;
+  /** ISO 4217 code. */
+  currency: string;
+}
+
+export interface ConversionContent {
+  id: string; // product id (or variant id when no product id)
+  variantId?: string;
+  sku?: string;
+  title?: string;
+  quantity: number;
+  /** Unit price in the same currency as the conversion value chosen. */
+  price?: { shop: string; presentment: string };
+}
+
+/** Raw (un-normalised) identity. Adapters normalise + hash per platform. */
+export interface ConversionUser {
+  email?: string;
+  phone?: string;
+  firstName?: string;
+  lastName?: string;
+  city?: string;
+  state?: string; // province code when known (e.g. "NY")
+  zip?: string;
+  country?: string; // ISO-3166 alpha-2
+  /** Stable customer key: the Shopify customer id, else Trueline profile id. */
+  externalId?: string;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** Click ids and platform cookies; sent as-is, never hashed. */
+export interface ConversionClickIds {
+  fbclid?: string;
+  fbc?: string;
+  fbp?: string;
+  gclid?: string;
+  gbraid?: string;
+  wbraid?: string;
+  ttclid?: string;
+  ttp?: string;
+  sccid?: string;
+  scid?: string;
+  epik?: string;
+  msclkid?: string;
+  /** GA4 client id derived from the _ga cookie ("1234567890.1700000000"). */
+  gaClientId?: string;
+  gaSessionId?: string;
+}
+
+/** Consent as recorded by the pixel; null when no browser was involved (POS, renewals, drafts). */
+export interface ConversionConsent {
+  analytics: boolean;
+  marketing: boolean;
+  saleOfData: boolean;
+}
+
+export type ActionSource = "website" | "physical_store" | "system_generated" | "other";
+
+export interface CanonicalConversion {
+  /** Deterministic; shared with the browser so platforms deduplicate. See event-id.ts. */
+  eventId: string;
+  name: CanonicalEventName;
+  /** When it happened, unix milliseconds. */
+  occurredAt: number;
+  actionSource: ActionSource;
+  sourceUrl?: string;
+  orderId?: string; // exact Shopify order id as a decimal string
+  orderName?: string; // "#1042"
+  value?: { shop: Money; presentment: Money };
+  contents?: ConversionContent[];
+  searchQuery?: string;
+  user: ConversionUser;
+  clickIds: ConversionClickIds;
+  consent: ConversionConsent | null;
+  isTest: boolean;
+}

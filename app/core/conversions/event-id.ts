@@ -1,0 +1,27 @@
+/**
+ * Deterministic event ids (ADR 0004). The browser side computes the same ids:
+ * - purchase: from checkout_completed's checkout.order.id (numeric tail of the gid)
+ * - storefront events: Shopify's own customer event id (event.id)
+ * Platforms deduplicate on (event name, event id), so both sides must agree.
+ */
+
+/** "gid://shopify/Order/5975031431338" or "gid://shopify/OrderIdentity/5975031431338" or "5975031431338" → "5975031431338". */
+export function numericShopifyId(raw: string): string | null {
+  const tail = raw.trim().split("/").pop() ?? "";
+  const digits = tail.split("?")[0] ?? "";
+  return /^[0-9]{1,24}$/.test(digits) ? digits : null;
+}
+
+export function purchaseEventId(orderId: string): string {
+  return `purchase-${orderId}`;
+}
+export function refundEventId(refundId: string): string {
+  return `refund-${refundId}`;
+}
+export function cancelEventId(orderId: string): string {
+  return `cancel-${orderId}`;
+}
+/** Storefront events keep the id Shopify gave the customer event. */
+export function storefrontEventId(pixelEventId: string): string {
+  return pixelEventId;
+}

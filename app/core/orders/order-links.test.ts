@@ -1,0 +1,138 @@
+import { describe, expect, test } from "vitest";
+import { extractExactIds } from "./exact-ids";
+import {
+  hintsForOrder,
+  toBillingAttemptLink,
+  toDraftOrderLink,
+  toOrderEditFacts,
+  toSubscriptionOriginLink,
+  type BillingAttemptLink,
+} from "./order-links";
+import {
+  DraftOrderWebhookSchema,
+  OrderEditWebhookSchema,
+  SubscriptionBillingAttemptWebhookSchema,
+  SubscriptionContractWebhookSchema,
+} from "./order-webhook.schema";
+import {
+  asWebhook,
+  buildBillingAttempt,
+  buildDraftOrder,
+  buildOrderEditedPayload,
+  buildSubscriptionContract,
+  type RestBillingAttempt,
+} from "./testing/order-factory";
+
+function parse<T>(schema: { parse(input: unknown): T }, payload: unknown) {
+  const { rawBody, parsed } = asWebhook(payload);
+  return [schema.parse(parsed), extractExactIds(rawBody)] as const;
+}
+
+describe("toDraftOrderLink", () => {
+  test("completed draft points at its order", () => {
+    expect(toDraftOrderLink(...parse(DraftOrderWebhookSchema, buildDraftOrder()))).toEqual({
+      draftOrderId: "1122334455667",
+      name: "#D12",
+      status: "completed",
+      orderId: "5975031431401",
+      completedAt: 1742061900000,
+      updatedAt: 1742061901000,
+    });
+  });
+
+  test("open draft: no order yet", () => {
+    const link = toDraftOrderLink(...parse(DraftOrderWebhookSchema, buildDraftOrder({ status: "open", order_id: null, completed_at: null })));
+    expect([link?.status, link?.orderId, link?.completedAt]).toEqual(["open", null, null]);
+  });
+
+  test("order id above 2^53", () => {
+    const link = toDraftOrderLink(...parse(DraftOrderWebhookSchema, buildDraftOrder({ order_id: 820982911946154508n })));
+    expect(link?.orderId).toBe("820982911946154508");
+  });
+});
+
+describe("toBillingAttemptLink", () => {
+  test.each<[string, Partial<RestBillingAttempt>, BillingAttemptLink]>([
+    [
+      "success",
+      {},
+      { subscriptionContractId: "9998878778", orderId: "5975031431704", idempotencyKey: "9a453d81-d41d-403e-806f-714dee215ff9", status: "success", errorCode: null },
+    ],
+    [
+      "failure",
+      { order_id: null, error_code: "PAYMENT_METHOD_DECLINED", error_message: "Card declined" },
+      { subscriptionContractId: "9998878778", orderId: null, idempotencyKey: "9a453d81-d41d-403e-806f-714dee215ff9", status: "failure", errorCode: "PAYMENT_METHOD_DECLINED" },
+    ],
+    [
+      "challenged (3-D Secure pending)",
+      { order_id: null, ready: false },
+      { subscriptionContractId: "9998878778", orderId: null, idempotencyKey: "9a453d81-d41d-403e-806f-714dee215ff9", status: "pending", errorCode: null },
+    ],
+    [
+      "big order id",
+      { order_id: 820982911946154508n, admin_graphql_api_order_id: "gid://shopify/Order/820982911946154508" },
+      { subscriptionContractId: "9998878778", orderId: "820982911946154508", idempotencyKey: "9a453d81-d41d-403e-806f-714dee215ff9", status: "success", errorCode: null },
+    ],
+  ])("%s", (_name, overrides, expected) => {
+    expect(toBillingAttemptLink(...parse(SubscriptionBillingAttemptWebhookSchema, buildBillingAttempt(overrides)))).toEqual(expected);
+  });
+});
+
+describe("toSubscriptionOriginLink", () => {
+  test("origin order from the gid", () => {
+    expect(toSubscriptionOriginLink(...parse(SubscriptionContractWebhookSchema, buildSubscriptionContract()))).toEqual({
+      subscriptionContractId: "9998878778",
+      originOrderId: "5975031431603",
+      customerId: "7301234567890",
+      status: "active",
+    });
+  });
+
+  test("a contract without an origin order (created by API)", () => {
+    const link = toSubscriptionOriginLink(...parse(SubscriptionContractWebhookSchema, buildSubscriptionContract({ origin_order_id: null })));
+    expect(link?.originOrderId).toBeNull();
+  });
+});
+
+describe("toOrderEditFacts", () => {
+  test("post-purchase edit: one line added by the upsell app", () => {
+    expect(toOrderEditFacts(...parse(OrderEditWebhookSchema, buildOrderEditedPayload()))).toEqual({
+      editId: "78912328",
+      orderId: "5975031431338",
+      appId: "4780109",
+      committedAt: 1741962184000,
+      added: [{ lineItemId: "14230000000002", quantity: 1 }],
+      removed: [],
+    });
+  });
+
+  test("big ids inside the edit", () => {
+    const facts = toOrderEditFacts(
+      ...parse(
+        OrderEditWebhookSchema,
+        buildOrderEditedPayload({ order_id: 820982911946154508n, line_items: { additions: [], removals: [{ id: 9007199254740995n, delta: 2 }] } }),
+      ),
+    );
+    expect([facts?.orderId, facts?.removed]).toEqual(["820982911946154508", [{ lineItemId: "9007199254740995", quantity: 2 }]]);
+  });
+});
+
+describe("hintsForOrder", () => {
+  const draft = { draftOrderId: "11", name: "#D1", status: "completed", orderId: "100", completedAt: null, updatedAt: null };
+  const attempt: BillingAttemptLink = { subscriptionContractId: "9", orderId: "200", idempotencyKey: null, status: "success", errorCode: null };
+  const origin = { subscriptionContractId: "9", originOrderId: "300", customerId: null, status: "active" };
+  const links = { drafts: [draft], billingAttempts: [attempt], subscriptionOrigins: [origin], upsellAppIds: ["2329312"] };
+
+  test.each([
+    ["100", { completedDraftOrderId: "11", fromSubscriptionBillingAttempt: false, isSubscriptionOrigin: false, upsellAppIds: ["2329312"] }],
+    ["200", { completedDraftOrderId: null, fromSubscriptionBillingAttempt: true, isSubscriptionOrigin: false, upsellAppIds: ["2329312"] }],
+    ["300", { completedDraftOrderId: null, fromSubscriptionBillingAttempt: false, isSubscriptionOrigin: true, upsellAppIds: ["2329312"] }],
+    ["400", { completedDraftOrderId: null, fromSubscriptionBillingAttempt: false, isSubscriptionOrigin: false, upsellAppIds: ["2329312"] }],
+  ])("order %s", (orderId, expected) => {
+    expect(hintsForOrder(orderId, links)).toEqual(expected);
+  });
+
+  test("a failed attempt does not make a renewal", () => {
+    expect(hintsForOrder("200", { billingAttempts: [{ ...attempt, status: "failure" }] }).fromSubscriptionBillingAttempt).toBe(false);
+  });
+});

@@ -1,0 +1,199 @@
+import { describe, expect, test } from "vitest";
+import { CANONICAL_EVENT_NAMES, type CanonicalConversion } from "~/core/conversions/conversion";
+import {
+  DESTINATION_KINDS,
+  type DeliveryOutcome,
+  type DestinationAdapter,
+  type EventOutcome,
+  type HttpRequestSpec,
+} from "./destination";
+import { CONFIG as ga4Config } from "./ga4/cases";
+import { CONFIG as googleAdsConfig } from "./google-ads/cases";
+import { CONFIG as metaConfig } from "./meta/cases";
+import { CONFIG as pinterestConfig } from "./pinterest/cases";
+import { destinations, type RegisteredDestinationKind } from "./registry";
+import {
+  FACTORY_OCCURRED_AT,
+  buildContext,
+  buildConversion,
+  buildConversionBatch,
+  buildStorefrontConversion,
+  withoutIdentity,
+} from "./testing/factory";
+import { CONFIG as snapchatConfig } from "./snapchat/cases";
+import { CONFIG as tiktokConfig } from "./tiktok/cases";
+
+/**
+ * Shared invariants for EVERY adapter in the registry (house style 5.4). An
+ * adapter's own <name>.test.ts checks exact requests; this suite checks what
+ * the pipeline relies on regardless of platform.
+ *
+ * Adding a platform: register it in registry.ts and give it a sample config
+ * below (a valid config; the type makes a missing one a compile error).
+ */
+const SAMPLE_CONFIGS: { [K in RegisteredDestinationKind]: unknown } = {
+  meta: metaConfig,
+  tiktok: tiktokConfig,
+  ga4: ga4Config,
+  "google-ads": googleAdsConfig,
+  pinterest: pinterestConfig,
+  snapchat: snapchatConfig,
+};
+
+const entries = (Object.keys(destinations) as RegisteredDestinationKind[]).map((kind) => {
+  // Registry entries are typed per platform; the invariants only need the common interface.
+  const adapter = destinations[kind] as DestinationAdapter<unknown>;
+  return { kind, adapter, config: adapter.configSchema.parse(SAMPLE_CONFIGS[kind]) };
+});
+
+function expectRequest(result: ReturnType<DestinationAdapter<unknown>["buildRequest"]>): HttpRequestSpec {
+  if (result.kind !== "request") throw new Error(`expected a request, got skip: ${result.reason}`);
+  return result.request;
+}
+
+/** Everything the platform would receive, as one searchable string. */
+function serialise(request: HttpRequestSpec): string {
+  return `${request.url}\n${JSON.stringify(request.headers)}\n${JSON.stringify(request.body)}`;
+}
+
+/** The outcome kinds, flattening per-event outcomes. */
+function kinds(outcome: DeliveryOutcome): EventOutcome["kind"][] {
+  return outcome.kind === "per-event" ? outcome.outcomes.map((o) => o.kind) : [outcome.kind];
+}
+
+/**
+ * The factory buyer's raw identity in every spelling a buggy adapter might
+ * leak: as typed, trimmed/lowercased, gmail-dotless, each phone format, names
+ * before and after normalisation (NFC and NFD). Compared case-insensitively.
+ */
+const RAW_IDENTITY = [
+  "john.smith@gmail.com",
+  "johnsmith@gmail.com",
+  "john.smith",
+  "6505551212",
+  "650-555-1212",
+  "(650) 555-1212",
+  "rapha\u00ebl",
+  "raphae\u0308l",
+  "o'brien",
+  "obrien",
+];
+
+test("the registry holds every DestinationKind, each adapter under its own kind", () => {
+  expect(Object.keys(destinations).sort()).toEqual([...DESTINATION_KINDS].sort());
+  for (const { kind, adapter } of entries) expect(adapter.kind).toBe(kind);
+});
+
+describe.each(entries)("$kind", ({ adapter, config }) => {
+  const ctx = buildContext();
+  const purchase = buildConversion();
+
+  test("describes itself sensibly", () => {
+    expect(adapter.displayName.trim()).not.toBe("");
+    expect(Number.isInteger(adapter.maxBatchSize) && adapter.maxBatchSize >= 1).toBe(true);
+    expect(adapter.maxEventAgeMs).toBeGreaterThan(0);
+    for (const field of adapter.secretFields) {
+      expect(Object.keys(config as object)).toContain(field);
+    }
+  });
+
+  test("an empty config is rejected by configSchema", () => {
+    expect(adapter.configSchema.safeParse({}).success).toBe(false);
+  });
+
+  test("eventName('purchase') is non-null", () => {
+    expect(adapter.eventName("purchase")).not.toBeNull();
+  });
+
+  test("deterministic: the same input gives the same request, twice", () => {
+    for (const testMode of [false, true]) {
+      const first = adapter.buildRequest([purchase], config, { ...ctx, testMode });
+      const second = adapter.buildRequest([purchase], config, { ...ctx, testMode });
+      expect(second).toEqual(first);
+      expect(first.kind).toBe("request");
+    }
+  });
+
+  test("the request is plain JSON data: POST, string headers, body survives a JSON round trip", () => {
+    const request = expectRequest(adapter.buildRequest([purchase], config, ctx));
+    expect(request.method).toBe("POST");
+    expect(new URL(request.url).protocol).toBe("https:");
+    for (const value of Object.values(request.headers)) expect(typeof value).toBe("string");
+    // toStrictEqual also fails on `undefined` keys, NaN, Dates and class instances.
+    expect(JSON.parse(JSON.stringify(request.body))).toStrictEqual(request.body);
+  });
+
+  test("the request carries the event id of every event it sends", () => {
+    const sendable = CANONICAL_EVENT_NAMES.filter((name) => adapter.eventName(name) !== null);
+    for (const name of sendable) {
+      const event: CanonicalConversion =
+        name === "purchase" || name === "refund" || name === "cancel"
+          ? buildConversion({ name, eventId: `conformance-${name}-1` })
+          : buildStorefrontConversion(name, {
+              eventId: `conformance-${name}-1`,
+              searchQuery: name === "search" ? "linen shirt" : undefined,
+            });
+      const result = adapter.buildRequest([event], config, ctx);
+      // A name the platform has must be sendable for a fully identified buyer.
+      const request = expectRequest(result);
+      expect(serialise(request)).toContain(event.eventId);
+    }
+  });
+
+  test("no raw email, phone or name from the conversion appears in the request", () => {
+    for (const testMode of [false, true]) {
+      const text = serialise(expectRequest(adapter.buildRequest([purchase], config, { ...ctx, testMode })));
+      const lower = text.toLowerCase().normalize("NFC");
+      for (const raw of RAW_IDENTITY) expect(lower).not.toContain(raw.normalize("NFC"));
+      // And the NFD spelling, in case an adapter skipped NFC.
+      expect(text.toLowerCase()).not.toContain("raphae\u0308l");
+    }
+  });
+
+  test("a conversion with no identity at all still builds valid JSON (or a reasoned skip)", () => {
+    const result = adapter.buildRequest([withoutIdentity(purchase)], config, ctx);
+    if (result.kind === "skip") {
+      expect(result.reason.trim()).not.toBe("");
+      return;
+    }
+    expect(JSON.parse(JSON.stringify(result.request.body))).toStrictEqual(result.request.body);
+    expect(serialise(result.request)).toContain(purchase.eventId);
+  });
+
+  test("a batch of maxBatchSize events is one request carrying every event id", () => {
+    const batch = buildConversionBatch(adapter.maxBatchSize);
+    const text = serialise(expectRequest(adapter.buildRequest(batch, config, ctx)));
+    for (const event of batch) expect(text).toContain(event.eventId);
+  });
+
+  test("baseUrlOverride swaps scheme and host, keeps the path", () => {
+    const normal = new URL(expectRequest(adapter.buildRequest([purchase], config, ctx)).url);
+    const local = new URL(
+      expectRequest(adapter.buildRequest([purchase], config, { ...ctx, baseUrlOverride: "http://127.0.0.1:4999" })).url,
+    );
+    expect(local.origin).toBe("http://127.0.0.1:4999");
+    expect(local.pathname).toBe(normal.pathname);
+  });
+
+  test("an event older than maxEventAgeMs is not sent", () => {
+    const tooLate = buildContext({ now: FACTORY_OCCURRED_AT + adapter.maxEventAgeMs + 1 });
+    expect(adapter.buildRequest([purchase], config, tooLate).kind).toBe("skip");
+  });
+
+  test.each([
+    ["429", 429, "retry"],
+    ["500", 500, "retry"],
+    ["503", 503, "retry"],
+    ["401", 401, "config-error"],
+  ] as const)("classifyResponse: bare HTTP %s → %s", (_label, status, expected) => {
+    const outcome = adapter.classifyResponse({ status, headers: {}, body: "" }, 1);
+    expect(kinds(outcome).length).toBeGreaterThan(0);
+    for (const kind of kinds(outcome)) expect(kind).toBe(expected);
+  });
+
+  test("classifyResponse: 429 honours Retry-After", () => {
+    const outcome = adapter.classifyResponse({ status: 429, headers: { "retry-after": "42" }, body: "" }, 1);
+    const retries = outcome.kind === "per-event" ? outcome.outcomes : [outcome];
+    for (const o of retries) expect(o).toMatchObject({ kind: "retry", retryAfterMs: 42_000 });
+  });
+});

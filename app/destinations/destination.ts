@@ -1,0 +1,85 @@
+import type { z } from "zod";
+import type { CanonicalConversion, CanonicalEventName } from "../core/conversions/conversion";
+
+/**
+ * The one interface every ad platform implements (house style 5.4).
+ * Adapters are PURE: no fetch, no clock, no env, no randomness. They describe
+ * the request and classify the response; app/lib/http-sender.server.ts does the I/O.
+ */
+
+export const DESTINATION_KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
+export type DestinationKind = (typeof DESTINATION_KINDS)[number];
+
+export interface HttpRequestSpec {
+  method: "POST";
+  url: string;
+  headers: Record<string, string>;
+  /** JSON-serialisable body. */
+  body: unknown;
+}
+
+export interface HttpResponseSnapshot {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON when the body was JSON, else the text (possibly ""). */
+  body: unknown;
+}
+
+export type BuildResult =
+  | { kind: "request"; request: HttpRequestSpec }
+  | { kind: "skip"; reason: string };
+
+/** Outcome for ONE event (or a whole request when it applies to all events in it). */
+export type EventOutcome =
+  | { kind: "delivered"; note?: string }
+  | { kind: "retry"; reason: string; retryAfterMs?: number }
+  | { kind: "fail"; reason: string }
+  | { kind: "config-error"; reason: string };
+
+/**
+ * Outcome of a request. `per-event` is used when the platform reports results
+ * per event of a batch (Pinterest, Snapchat validate); the array is index-aligned
+ * with the events passed to buildRequest.
+ */
+export type DeliveryOutcome = EventOutcome | { kind: "per-event"; outcomes: EventOutcome[] };
+
+export interface BuildContext {
+  /** Unix ms; adapters never read the clock themselves. */
+  now: number;
+  /** Send to the platform's test/validation mode. */
+  testMode: boolean;
+  /**
+   * Base URL replacing the platform's origin (local stand-ins). Only set from
+   * configuration that production refuses (see app/env.server.ts).
+   */
+  baseUrlOverride?: string;
+  /** Which money the merchant optimises on: the shop's currency or the buyer's. */
+  currency: "shop" | "presentment";
+}
+
+export interface DestinationAdapter<Config> {
+  readonly kind: DestinationKind;
+  readonly displayName: string;
+  /** Validates the merchant's settings form and what is read back from the DB. */
+  readonly configSchema: z.ZodType<Config>;
+  /** Config keys that are secrets: encrypted at rest, write-only in the admin. */
+  readonly secretFields: readonly string[];
+  /** Oldest event the platform accepts; older deliveries end "expired". */
+  readonly maxEventAgeMs: number;
+  /** Events per request the platform accepts (1 = no batching). */
+  readonly maxBatchSize: number;
+  /** Platform event name for a canonical event, or null when the platform has none. */
+  eventName(name: CanonicalEventName): string | null;
+  /**
+   * Build ONE request carrying all `events` (1..maxBatchSize). Return "skip"
+   * when nothing can be sent (e.g. Google Ads without a click id).
+   */
+  buildRequest(events: readonly CanonicalConversion[], config: Config, ctx: BuildContext): BuildResult;
+  classifyResponse(response: HttpResponseSnapshot, eventCount: number): DeliveryOutcome;
+}
+
+/** Trim a response body for storage in the attempt log. */
+export function trimForLog(body: unknown, max = 2000): string {
+  const text = typeof body === "string" ? body : JSON.stringify(body) ?? "";
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}

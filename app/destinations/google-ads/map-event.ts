@@ -1,0 +1,138 @@
+import type {
+  CanonicalConversion,
+  CanonicalEventName,
+  ConversionClickIds,
+  ConversionConsent,
+  ConversionUser,
+} from "~/core/conversions/conversion";
+import { hashIfPresent, normalizeCountry, normalizeEmail, normalizePhone } from "~/core/identity/normalize";
+import type { BuildContext } from "../destination";
+import { dropUndefined, nonEmpty } from "../shared/compact";
+import { decimalToNumber, pickMoney } from "../shared/money";
+import { conversionActionResourceName, type GoogleAdsConfig } from "./config";
+
+/**
+ * CanonicalConversion → one ClickConversion for UploadClickConversions (REST JSON,
+ * lowerCamelCase field names as in the REST reference; the proto names are snake_case).
+ * https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers/uploadClickConversions
+ */
+
+/**
+ * Google Ads has no event names: a conversion goes to the ONE conversion action
+ * configured (an "Import from clicks" action). Only purchases are uploaded; the
+ * label is what the delivery log shows. Refunds and cancellations would be
+ * conversion ADJUSTMENTS (uploadConversionAdjustments, RETRACTION/RESTATEMENT),
+ * a different endpoint this adapter does not call.
+ */
+export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
+  page_view: null,
+  view_content: null,
+  search: null,
+  add_to_cart: null,
+  initiate_checkout: null,
+  add_payment_info: null,
+  purchase: "purchase",
+  refund: null,
+  cancel: null,
+};
+
+export type ClickId = { gclid: string } | { gbraid: string } | { wbraid: string };
+
+export type UserIdentifier = { hashedEmail: string } | { hashedPhoneNumber: string };
+
+export interface ClickConversion {
+  gclid?: string;
+  gbraid?: string;
+  wbraid?: string;
+  conversionAction: string;
+  conversionDateTime: string;
+  conversionValue?: number;
+  currencyCode?: string;
+  orderId: string;
+  userIdentifiers?: UserIdentifier[];
+  consent?: { adUserData: "GRANTED" | "DENIED" };
+}
+
+export interface UploadClickConversionsBody {
+  conversions: ClickConversion[];
+  /** Must be true: false (or absent) makes one bad row fail the whole call. */
+  partialFailure: true;
+  /** Test mode: Google validates and answers errors, records nothing. */
+  validateOnly: boolean;
+}
+
+/**
+ * Exactly one click id per conversion ("Can't use both gbraid and wbraid",
+ * GBRAID_WBRAID_BOTH_SET). gclid is the most precise; gbraid (app) and wbraid
+ * (web, iOS ATT) are the fallbacks Google sets when it cannot set a gclid.
+ */
+export function pickClickId(clickIds: ConversionClickIds): ClickId | undefined {
+  const gclid = nonEmpty(clickIds.gclid);
+  if (gclid !== undefined) return { gclid };
+  const gbraid = nonEmpty(clickIds.gbraid);
+  if (gbraid !== undefined) return { gbraid };
+  const wbraid = nonEmpty(clickIds.wbraid);
+  if (wbraid !== undefined) return { wbraid };
+  return undefined;
+}
+
+/**
+ * "yyyy-mm-dd hh:mm:ss+|-hh:mm" (ClickConversion.conversion_date_time). Written in
+ * UTC so it does not depend on the server's time zone: "2025-11-11 23:05:53+00:00".
+ */
+export function conversionDateTime(occurredAt: number): string {
+  const iso = new Date(occurredAt).toISOString(); // 2025-11-11T23:05:53.000Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}+00:00`;
+}
+
+/**
+ * Enhanced conversions: only hashed_email and hashed_phone_number are accepted
+ * for click uploads, one identifier per UserIdentifier, at most 5 (UNSUPPORTED_USER_IDENTIFIER
+ * otherwise). Google's normalisation: email trimmed + lowercased with gmail dots
+ * removed; phone E.164 WITH "+" (conversion-apis.md §3.4, §3.8;
+ * https://developers.google.com/google-ads/api/docs/conversions/upload-clicks).
+ */
+export function userIdentifiers(user: ConversionUser): UserIdentifier[] {
+  const ids: UserIdentifier[] = [];
+  const email = hashIfPresent(normalizeEmail(user.email, { removeGmailDots: true }));
+  if (email !== undefined) ids.push({ hashedEmail: email });
+  const phone = hashIfPresent(
+    normalizePhone(user.phone, { defaultCountry: normalizeCountry(user.country), withPlus: true }),
+  );
+  if (phone !== undefined) ids.push({ hashedPhoneNumber: phone });
+  return ids;
+}
+
+/**
+ * Consent for the uploaded data (Consent.ad_user_data, EU user consent policy).
+ * Omitted when no browser recorded consent: Google then applies the account default.
+ */
+export function adUserDataConsent(consent: ConversionConsent | null): ClickConversion["consent"] {
+  return consent === null ? undefined : { adUserData: consent.marketing ? "GRANTED" : "DENIED" };
+}
+
+/** The ClickConversion, or undefined when there is no click id to attach it to. */
+export function mapConversion(
+  conversion: CanonicalConversion,
+  config: GoogleAdsConfig,
+  ctx: Pick<BuildContext, "currency">,
+): ClickConversion | undefined {
+  const clickId = pickClickId(conversion.clickIds);
+  if (clickId === undefined) return undefined;
+  const money = pickMoney(conversion, ctx.currency);
+  const value = decimalToNumber(money?.amount);
+  const identifiers = config.enhancedConversions ? userIdentifiers(conversion.user) : [];
+  return dropUndefined({
+    ...clickId,
+    conversionAction: conversionActionResourceName(config),
+    conversionDateTime: conversionDateTime(conversion.occurredAt),
+    conversionValue: value,
+    currencyCode: value === undefined ? undefined : money?.currency,
+    // "An order id can only be used for one conversion per conversion action":
+    // our deterministic event id makes a retried upload after a lost response
+    // come back as ORDER_ID_ALREADY_IN_USE (→ delivered) instead of counting twice.
+    orderId: conversion.eventId,
+    userIdentifiers: identifiers.length > 0 ? identifiers : undefined,
+    consent: adUserDataConsent(conversion.consent),
+  });
+}

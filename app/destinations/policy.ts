@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { CANONICAL_EVENT_NAMES, type CanonicalEventName } from "../core/conversions/conversion";
+import type { DestinationPurpose } from "../core/consent/consent";
+import type { DestinationKind } from "./destination";
+
+/**
+ * What a merchant decides per destination, independent of the platform:
+ * which events go out, which order kinds, consent handling, currency, test mode.
+ * Stored as JSON text on Destination.policy and validated on every read.
+ */
+
+/** Order kinds (kept in step with app/core/orders/order-kind.ts ORDER_KINDS; checked by a test). */
+export const POLICY_ORDER_KINDS = [
+  "online",
+  "draft",
+  "pos",
+  "subscription_first",
+  "subscription_renewal",
+  "upsell",
+  "other_channel",
+] as const;
+export type PolicyOrderKind = (typeof POLICY_ORDER_KINDS)[number];
+
+const DEFAULT_EVENTS: Record<CanonicalEventName, boolean> = {
+  page_view: false,
+  view_content: true,
+  search: false,
+  add_to_cart: true,
+  initiate_checkout: true,
+  add_payment_info: true,
+  purchase: true,
+  refund: false,
+  cancel: false,
+};
+
+/** Renewals are not ad-driven and POS is opt-in (physical_store conversions); the merchant can switch any on. */
+const DEFAULT_ORDER_KINDS: Record<PolicyOrderKind, boolean> = {
+  online: true,
+  draft: true,
+  pos: false,
+  subscription_first: true,
+  subscription_renewal: false,
+  upsell: true,
+  other_channel: false,
+};
+
+export const DestinationPolicySchema = z.object({
+  events: z
+    .partialRecord(z.enum(CANONICAL_EVENT_NAMES), z.boolean())
+    .default({})
+    .transform((v) => ({ ...DEFAULT_EVENTS, ...v })),
+  orderKinds: z
+    .partialRecord(z.enum(POLICY_ORDER_KINDS), z.boolean())
+    .default({})
+    .transform((v) => ({ ...DEFAULT_ORDER_KINDS, ...v })),
+  includeTestOrders: z.boolean().default(false),
+  consent: z
+    .object({
+      noConsentInfo: z.enum(["send", "anonymous", "skip"]).default("send"),
+      declined: z.enum(["skip", "anonymous"]).default("skip"),
+    })
+    .default({ noConsentInfo: "send", declined: "skip" }),
+  currency: z.enum(["shop", "presentment"]).default("presentment"),
+  testMode: z.boolean().default(false),
+});
+export type DestinationPolicy = z.infer<typeof DestinationPolicySchema>;
+
+export function defaultPolicy(): DestinationPolicy {
+  return DestinationPolicySchema.parse({});
+}
+
+export function purposeOf(kind: DestinationKind): DestinationPurpose {
+  return kind === "ga4" ? "analytics" : "marketing";
+}
+
+export type PolicyDecision = { kind: "send" } | { kind: "skip"; reason: string };
+
+/** Whether this destination wants this conversion at all (before consent and the adapter). */
+export function decidePolicy(
+  policy: DestinationPolicy,
+  conversion: { name: CanonicalEventName; isTest: boolean },
+  orderKind: string | null,
+): PolicyDecision {
+  if (!policy.events[conversion.name]) return { kind: "skip", reason: `event ${conversion.name} is switched off for this destination` };
+  if (conversion.isTest && !policy.includeTestOrders) return { kind: "skip", reason: "test order (test orders are not forwarded)" };
+  if (orderKind !== null) {
+    const on = (policy.orderKinds as Record<string, boolean>)[orderKind];
+    if (on === false) return { kind: "skip", reason: `order kind ${orderKind} is not forwarded to this destination` };
+  }
+  return { kind: "send" };
+}
