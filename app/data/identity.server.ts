@@ -1,0 +1,167 @@
+import { Prisma } from "@trueline/db-sqlite";
+import type { DbProvider } from "~/db.server";
+import {
+  identifierKey,
+  mergeStampedIds,
+  planProfileMerge,
+  type ProfileFacts,
+  type ProfileIdentifiers,
+  type ProfileResolution,
+  type StampedValue,
+} from "~/core/sessions/profile-merge";
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Serialise identity writes per shop across processes (PostgreSQL advisory lock,
+ * released at commit). SQLite has one writer, so nothing to do there.
+ */
+export async function lockShopIdentity(tx: Tx, provider: DbProvider, shop: string): Promise<void> {
+  if (provider === "postgres") await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`identity:${shop}`}))::text`;
+}
+
+export interface ProfileIdentifierBag {
+  clickIds?: Record<string, StampedValue>;
+  cookies?: Record<string, StampedValue>;
+}
+
+function keysOf(ids: ProfileIdentifiers): string[] {
+  const keys: string[] = [];
+  if (ids.clientId) keys.push(identifierKey("client", ids.clientId));
+  if (ids.visitorId) keys.push(identifierKey("visitor", ids.visitorId));
+  if (ids.customerId) keys.push(identifierKey("customer", ids.customerId));
+  if (ids.emailHash) keys.push(identifierKey("email", ids.emailHash));
+  if (ids.phoneHash) keys.push(identifierKey("phone", ids.phoneHash));
+  return keys;
+}
+
+function mergeBags(a: ProfileIdentifierBag, b: ProfileIdentifierBag): ProfileIdentifierBag {
+  return { clickIds: mergeStampedIds(a.clickIds ?? {}, b.clickIds ?? {}) as Record<string, StampedValue>, cookies: mergeStampedIds(a.cookies ?? {}, b.cookies ?? {}) as Record<string, StampedValue> };
+}
+
+/**
+ * Find, create or merge the shopper's profile for these identifiers (the decision is
+ * core/sessions/profile-merge.ts; this only applies it). Returns the profile id, or
+ * null when there is nothing to identify anyone by.
+ */
+export async function resolveProfile(
+  tx: Tx,
+  shop: string,
+  ids: ProfileIdentifiers,
+  at: Date,
+  bag: ProfileIdentifierBag = {},
+): Promise<string | null> {
+  return (await resolveProfileDetailed(tx, shop, ids, at, bag)).profileId;
+}
+
+export interface ProfileResolutionOutcome {
+  profileId: string | null;
+  /** Profiles merged into profileId by this call (their sessions, events and orders moved). */
+  merged: string[];
+  /** Alias keys newly attached to profileId. */
+  attached: string[];
+}
+
+/**
+ * resolveProfile, saying what changed. First/last seen are the min/max over everything that
+ * touched the profile, so they do not depend on the order events and orders were processed in.
+ */
+export async function resolveProfileDetailed(
+  tx: Tx,
+  shop: string,
+  ids: ProfileIdentifiers,
+  at: Date,
+  bag: ProfileIdentifierBag = {},
+): Promise<ProfileResolutionOutcome> {
+  const keys = keysOf(ids);
+  if (keys.length === 0) return { profileId: null, merged: [], attached: [] };
+  const aliasRows = await tx.profileAlias.findMany({ where: { shop, key: { in: keys } } });
+  const aliases: Record<string, string> = {};
+  for (const a of aliasRows) aliases[a.key] = a.profileId;
+  const profileRows = aliasRows.length
+    ? await tx.profile.findMany({ where: { shop, id: { in: [...new Set(aliasRows.map((a) => a.profileId))] } } })
+    : [];
+  const profiles: Record<string, ProfileFacts> = {};
+  for (const p of profileRows) {
+    profiles[p.id] = { createdAt: p.firstSeenAt.getTime(), customerId: p.customerId, identified: Boolean(p.customerId || p.emailHash || p.phoneHash) };
+  }
+  const plan = planProfileMerge({ identifiers: ids, aliases, profiles });
+  if (plan.kind === "none") return { profileId: null, merged: [], attached: [] };
+  let merged: string[] = [];
+
+  let profileId: string;
+  let attach: string[];
+  const apply = async (r: ProfileResolution) => {
+    if (r.kind === "create") {
+      const created = await tx.profile.create({
+        data: {
+          shop,
+          customerId: ids.customerId ?? null,
+          emailHash: ids.emailHash ?? null,
+          phoneHash: ids.phoneHash ?? null,
+          identifiers: JSON.stringify(mergeBags({}, bag)),
+          firstSeenAt: at,
+          lastSeenAt: at,
+        },
+      });
+      return created.id;
+    }
+    return r.profileId;
+  };
+  if (plan.kind === "merge") {
+    profileId = plan.survivor;
+    attach = plan.attach;
+    merged = [...plan.merge];
+    const mergedRows = profileRows.filter((p) => plan.merge.includes(p.id));
+    // By profile id alone (ids are unique across shops): the [profileId] index, not a walk of the shop's aliases.
+    await tx.profileAlias.updateMany({ where: { profileId: { in: plan.merge } }, data: { profileId } });
+    await tx.profile.updateMany({ where: { shop, id: { in: plan.merge } }, data: { mergedIntoId: profileId } });
+    await tx.visitSession.updateMany({ where: { shop, profileId: { in: plan.merge } }, data: { profileId } });
+    await tx.pixelEvent.updateMany({ where: { shop, profileId: { in: plan.merge } }, data: { profileId } });
+    await tx.order.updateMany({ where: { shop, profileId: { in: plan.merge } }, data: { profileId } });
+    let combined: ProfileIdentifierBag = bag;
+    let firstSeen = at.getTime();
+    let lastSeen = at.getTime();
+    for (const m of mergedRows) {
+      combined = mergeBags(combined, JSON.parse(m.identifiers) as ProfileIdentifierBag);
+      firstSeen = Math.min(firstSeen, m.firstSeenAt.getTime());
+      lastSeen = Math.max(lastSeen, m.lastSeenAt.getTime());
+    }
+    const survivor = profileRows.find((p) => p.id === profileId);
+    if (survivor) combined = mergeBags(JSON.parse(survivor.identifiers) as ProfileIdentifierBag, combined);
+    const mergedCustomer = mergedRows.find((m) => m.customerId)?.customerId;
+    await tx.profile.update({
+      where: { id: profileId },
+      data: {
+        identifiers: JSON.stringify(combined),
+        lastSeenAt: new Date(Math.max(lastSeen, survivor?.lastSeenAt.getTime() ?? 0)),
+        ...(survivor && !survivor.customerId && (ids.customerId || mergedCustomer) ? { customerId: ids.customerId ?? mergedCustomer } : {}),
+        ...(survivor && !survivor.emailHash && ids.emailHash ? { emailHash: ids.emailHash } : {}),
+        ...(survivor && !survivor.phoneHash && ids.phoneHash ? { phoneHash: ids.phoneHash } : {}),
+        ...(survivor && firstSeen < survivor.firstSeenAt.getTime() ? { firstSeenAt: new Date(firstSeen) } : {}),
+      },
+    });
+  } else {
+    const resolution = plan.kind === "conflict" ? plan.resolution : plan;
+    profileId = await apply(resolution);
+    attach = resolution.attach;
+    if (resolution.kind === "use") {
+      const existing = profileRows.find((p) => p.id === profileId);
+      await tx.profile.update({
+        where: { id: profileId },
+        data: {
+          lastSeenAt: existing && existing.lastSeenAt > at ? existing.lastSeenAt : at,
+          ...(existing && existing.firstSeenAt > at ? { firstSeenAt: at } : {}),
+          ...(existing && !existing.customerId && ids.customerId ? { customerId: ids.customerId } : {}),
+          ...(existing && !existing.emailHash && ids.emailHash ? { emailHash: ids.emailHash } : {}),
+          ...(existing && !existing.phoneHash && ids.phoneHash ? { phoneHash: ids.phoneHash } : {}),
+          ...(bag.clickIds || bag.cookies ? { identifiers: JSON.stringify(mergeBags(JSON.parse(existing?.identifiers ?? "{}") as ProfileIdentifierBag, bag)) } : {}),
+        },
+      });
+    }
+  }
+  if (attach.length > 0) {
+    await tx.profileAlias.createMany({ data: attach.map((key) => ({ shop, key, profileId })) });
+  }
+  return { profileId, merged, attached: attach };
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { Prisma } from "@trueline/db-sqlite";
+import type { Db } from "~/db.server";
+
+/** Merchant settings (admin Settings page). Validated on every read; unknown keys dropped. */
+export const ShopSettingsSchema = z.object({
+  attributionLookbackDays: z.number().int().min(1).max(90).default(30),
+  sessionTimeoutMinutes: z.number().int().min(5).max(240).default(30),
+  retentionDays: z.number().int().min(7).max(730).default(180),
+  botFiltering: z.boolean().default(true),
+  proxySubpath: z.string().regex(/^[a-z0-9-]{1,30}$/).default("trueline"),
+  deliveryThresholdPercent: z.number().min(0).max(100).default(95),
+});
+export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
+
+type Tx = Db | Prisma.TransactionClient;
+
+export async function readShopSettings(db: Tx, shop: string): Promise<ShopSettings> {
+  const row = await db.shop.findUnique({ where: { domain: shop } });
+  const parsed = ShopSettingsSchema.safeParse(row ? JSON.parse(row.settings) : {});
+  return parsed.success ? parsed.data : ShopSettingsSchema.parse({});
+}
+
+export async function saveShopSettings(db: Tx, shop: string, settings: ShopSettings): Promise<void> {
+  const text = JSON.stringify(settings);
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, settings: text }, update: { settings: text } });
+}
+
+export async function markInstalled(db: Tx, shop: string, at: Date): Promise<void> {
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, installedAt: at }, update: { uninstalledAt: null } });
+}
+
+export async function markUninstalled(db: Tx, shop: string, at: Date): Promise<void> {
+  await db.shop.upsert({ where: { domain: shop }, create: { domain: shop, uninstalledAt: at }, update: { uninstalledAt: at } });
+}
+
+export async function isUninstalled(db: Tx, shop: string): Promise<boolean> {
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return Boolean(row?.uninstalledAt);
+}

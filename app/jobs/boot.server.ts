@@ -1,0 +1,37 @@
+import { randomUUID } from "node:crypto";
+import { database } from "~/db.server";
+import { decodeKey, env } from "~/env.server";
+import { log } from "~/lib/logger.server";
+import { startWorker, type WorkerHandle } from "./worker.server";
+
+export interface BootResult {
+  port: number;
+  host: string;
+  workerMode: "inline" | "off";
+  provider: "sqlite" | "postgres";
+  startWorker(): WorkerHandle;
+  disconnect(): Promise<void>;
+}
+
+/** Validate env (throws EnvError with one line naming the variable), connect, return the worker starter. */
+export async function boot(): Promise<BootResult> {
+  const e = env();
+  const { db, provider, ready } = database();
+  await ready;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    workerMode: e.WORKER_MODE,
+    provider,
+    startWorker: () =>
+      startWorker({
+        db,
+        provider,
+        key: decodeKey(e.ENCRYPTION_KEY)!,
+        log: log.child({ component: "worker" }),
+        baseUrls: e.DESTINATION_BASE_URLS,
+        workerId: `w-${process.pid}-${randomUUID().slice(0, 8)}`,
+      }),
+    disconnect: () => db.$disconnect(),
+  };
+}

@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { handleProxyIngest, proxyPreflight } from "~/lib/proxy-route.server";
+
+// POST {storefront}/apps/trueline/events → {app}/proxy/events (Shopify app proxy).
+export const action = ({ request }: ActionFunctionArgs) => handleProxyIngest(request);
+export const loader = ({ request }: LoaderFunctionArgs) => proxyPreflight(request);

@@ -1,0 +1,148 @@
+import { isbot } from "isbot";
+import { z } from "zod";
+import type { Db } from "~/db.server";
+import {
+  PixelBatchEnvelopeSchema,
+  PixelEventSchema,
+  type PixelBatchEnvelope,
+  type PixelEvent,
+} from "~/core/events/pixel-payload.schema";
+import { numericShopifyId } from "~/core/conversions/event-id";
+import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
+import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
+import { GroupCommit } from "~/lib/group-commit.server";
+import { RateLimiter } from "~/lib/rate-limit";
+import { noteIngest } from "~/jobs/wake.server";
+
+export type IngestResult =
+  | { kind: "invalid-json" }
+  | { kind: "invalid-batch"; issues: string[] }
+  | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "visitor" }
+  | { kind: "no-consent" }
+  | { kind: "ok"; accepted: number; duplicates: number; rejected: Array<{ index: number; id?: string; reason: string }> };
+
+export interface IngestDeps {
+  db: Db;
+  now: () => number;
+  shopLimiter: RateLimiter;
+  visitorLimiter: RateLimiter;
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.slice(0, 5).map((i) => `${i.path.join(".") || "(body)"}: ${i.message}`);
+}
+
+/** The shopper's IP: the first address Shopify's proxy puts in X-Forwarded-For. */
+export function clientIp(forwardedFor: string | null | undefined): string | null {
+  const first = forwardedFor?.split(",")[0]?.trim() ?? "";
+  return /^[0-9a-fA-F:.]{3,45}$/.test(first) ? first : null;
+}
+
+/**
+ * Bots are marked (stored, never forwarded): a crawler's user agent (isbot's list), or
+ * behaviour no shopper has: a batch of 20+ events whose timestamps span under a second.
+ */
+export function looksLikeBot(userAgent: string | null, events: readonly unknown[]): boolean {
+  if (userAgent && isbot(userAgent)) return true;
+  if (events.length < 20) return false;
+  const times = events
+    .map((e) => Date.parse(String((e as { timestamp?: unknown })?.timestamp)))
+    .filter((t) => Number.isFinite(t));
+  return times.length >= 20 && Math.max(...times) - Math.min(...times) < 1000;
+}
+
+function consentBits(c: PixelBatchEnvelope["consent"]): string {
+  return [c.analytics, c.marketing, c.preferences, c.saleOfData].map((b) => (b ? "1" : "0")).join("");
+}
+
+let committer: GroupCommit<NewPixelEvent[], { inserted: number; duplicates: number }> | undefined;
+let committerDb: Db | undefined;
+function groupCommit(db: Db) {
+  if (!committer || committerDb !== db) {
+    committer = new GroupCommit((groups) => insertPixelEventGroups(db, groups));
+    committerDb = db;
+  }
+  return committer;
+}
+
+/**
+ * The pixel's batch, from an authenticated proxy request for `shop`. The body is
+ * untrusted: validated per event, unknown fields dropped, personal data hashed on
+ * arrival (never stored raw), no revenue taken from it. Durable before the answer.
+ */
+export async function ingestPixelBatch(
+  deps: IngestDeps,
+  input: { shop: string; bodyText: string; userAgentHeader: string | null; forwardedFor?: string | null },
+): Promise<IngestResult> {
+  const now = deps.now();
+  const shopWait = deps.shopLimiter.take(input.shop, now);
+  if (shopWait > 0) return { kind: "rate-limited", retryAfterMs: shopWait, scope: "shop" };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(input.bodyText);
+  } catch {
+    return { kind: "invalid-json" };
+  }
+  const envelope = PixelBatchEnvelopeSchema.safeParse(json);
+  if (!envelope.success) return { kind: "invalid-batch", issues: describeIssues(envelope.error) };
+  const batch = envelope.data;
+
+  const visitorWait = deps.visitorLimiter.take(`${input.shop}|${batch.identity.clientId}`, now);
+  if (visitorWait > 0) return { kind: "rate-limited", retryAfterMs: visitorWait, scope: "visitor" };
+  // The pixel sends nothing without analytics consent; if something does, keep nothing.
+  if (!batch.consent.analytics) return { kind: "no-consent" };
+
+  const marketing = batch.consent.marketing;
+  const userAgent = batch.context?.userAgent ?? input.userAgentHeader ?? null;
+  const bot = looksLikeBot(userAgent, batch.events);
+  // Click ids and platform cookies are marketing identifiers: kept only with marketing consent.
+  const identity = marketing
+    ? { clickIds: batch.identity.clickIds ?? {}, cookies: batch.identity.cookies ?? {}, utm: batch.identity.utm ?? {} }
+    : { utm: batch.identity.utm ?? {} };
+
+  const rejected: Array<{ index: number; id?: string; reason: string }> = [];
+  const rows: NewPixelEvent[] = [];
+  const seen = new Set<string>();
+  batch.events.forEach((raw, index) => {
+    const parsed = PixelEventSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof (raw as { id?: unknown })?.id === "string" ? String((raw as { id: string }).id).slice(0, 128) : undefined;
+      rejected.push({ index, id, reason: describeIssues(parsed.error).join("; ") });
+      return;
+    }
+    const e: PixelEvent = parsed.data;
+    if (seen.has(e.id)) return; // same event twice in one batch
+    seen.add(e.id);
+    const { email, phone, ...rest } = e;
+    rows.push({
+      shop: input.shop,
+      eventId: e.id,
+      name: e.name,
+      occurredAt: new Date(e.timestamp),
+      receivedAt: new Date(now),
+      clientId: batch.identity.clientId,
+      visitorId: batch.identity.visitorId ?? null,
+      url: e.url ?? null,
+      referrer: e.referrer ?? null,
+      checkoutToken: e.checkoutToken ?? null,
+      orderId: e.orderId ? numericShopifyId(e.orderId) : null,
+      cartToken: e.cartToken ?? null,
+      customerId: e.customerId ? numericShopifyId(e.customerId) : null,
+      emailHash: marketing ? emailMatchKey(email) ?? null : null,
+      phoneHash: marketing ? phoneMatchKey(phone) ?? null : null,
+      consent: consentBits(batch.consent),
+      isBot: bot,
+      data: JSON.stringify(rest),
+      identity: JSON.stringify(identity),
+      userAgent,
+      ip: marketing ? clientIp(input.forwardedFor) : null,
+    });
+  });
+
+  if (rows.length === 0) return { kind: "ok", accepted: 0, duplicates: 0, rejected };
+  const { inserted, duplicates } = await groupCommit(deps.db).submit(rows);
+  // No wake-up: sessionising is not latency-critical; the worker's poll picks it up.
+  noteIngest(now);
+  return { kind: "ok", accepted: inserted, duplicates: duplicates + (batch.events.length - rejected.length - rows.length), rejected };
+}

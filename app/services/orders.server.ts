@@ -1,0 +1,406 @@
+import type { Prisma } from "@trueline/db-sqlite";
+import type { CanonicalConversion, ConversionConsent } from "~/core/conversions/conversion";
+import { cancelConversion, orderRefundConversions, purchaseConversion, type ConversionEnrichment } from "~/core/orders/build-conversions";
+import { currencyDecimals, addAmounts } from "~/core/orders/decimal";
+import { toOrderFacts, type OrderFacts } from "~/core/orders/order-facts";
+import { OrderWebhookSchema, RefundWebhookSchema, extractExactIds } from "~/core/orders/order-webhook.schema";
+import { inRefundOrder, toRefundFacts, type RefundFacts } from "~/core/orders/refund-facts";
+import { matchOrder, type Candidate, type MatchEvidence, type MatchResult } from "~/core/reconcile/match-order";
+import { attribute, splitRevenue, ATTRIBUTION_MODELS } from "~/core/attribution/models";
+import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
+import { identifierKey } from "~/core/sessions/profile-merge";
+import type { Channel } from "~/core/sessions/channel";
+import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
+import { readShopSettings, type ShopSettings } from "~/data/shops.server";
+import { releaseWaitingRefunds } from "~/data/webhooks.server";
+import { enqueueConversionDeliveries } from "./outbox.server";
+import type { HandlerResult, ProcessDeps } from "./process-webhooks.server";
+
+import { redactOrderFacts } from "~/core/orders/redact";
+import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
+
+type Tx = Prisma.TransactionClient;
+type OrderRow = NonNullable<Awaited<ReturnType<Tx["order"]["findUnique"]>>>;
+type EventRow = NonNullable<Awaited<ReturnType<Tx["pixelEvent"]["findFirst"]>>>;
+
+/**
+ * What an Order row keeps in `facts`: the latest version's facts, every refund recorded
+ * for the order (kept across versions, without the staff note), and whether the buyer's
+ * personal data was removed (customers/redact).
+ */
+export type StoredOrderFacts = OrderFacts & { refunds?: RefundFacts[]; redacted?: boolean };
+
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function consentFromBits(bits: string | null | undefined): ConversionConsent | null {
+  if (!bits || bits.length < 4) return null;
+  return { analytics: bits[0] === "1", marketing: bits[1] === "1", saleOfData: bits[3] === "1" };
+}
+
+interface StoredIdentity {
+  clickIds?: Record<string, { value: string; at: number }>;
+  cookies?: Record<string, string>;
+}
+
+function candidateFromEvent(e: EventRow): Candidate {
+  const identity = JSON.parse(e.identity) as StoredIdentity;
+  const clickIds: Record<string, string> = {};
+  for (const [k, v] of Object.entries(identity.clickIds ?? {})) clickIds[k] = v.value;
+  return { profileId: e.profileId ?? "", sessionId: e.sessionId, eventId: e.eventId, at: e.occurredAt.getTime(), clickIds, cookies: identity.cookies ?? {} };
+}
+
+/** The pixel's events that name this very order (its id, checkout token or cart token), latest first. */
+interface ExactEvents {
+  byOrderId: EventRow | null;
+  byCheckoutToken: EventRow | null;
+  byCartToken: EventRow | null;
+}
+
+async function exactEvents(tx: Tx, shop: string, f: OrderFacts): Promise<ExactEvents> {
+  // No ORDER BY in SQL: with one, SQLite walks the (shop, occurredAt) index and filters,
+  // i.e. reads every event of the shop when the order has none. A checkout has a handful
+  // of events; the latest is picked here (ties: the greater event id, for a stable answer).
+  const latest = async (where: Prisma.PixelEventWhereInput): Promise<EventRow | null> => {
+    const rows = await tx.pixelEvent.findMany({ where: { shop, ...where }, take: 500 });
+    return rows.reduce<EventRow | null>((best, e) => (!best || e.occurredAt > best.occurredAt || (e.occurredAt.getTime() === best.occurredAt.getTime() && e.eventId > best.eventId) ? e : best), null);
+  };
+  return {
+    byOrderId: await latest({ orderId: f.orderId }),
+    byCheckoutToken: f.checkoutToken ? await latest({ checkoutToken: f.checkoutToken }) : null,
+    byCartToken: f.cartToken ? await latest({ cartToken: f.cartToken }) : null,
+  };
+}
+
+/**
+ * What the storefront saw of the profile an identifier belongs to: its latest session that
+ * started before the order. A profile known only from other orders (no session) is not
+ * evidence: the storefront never saw it, and counting it would make an order's match depend
+ * on which other orders happened to be processed first.
+ */
+async function candidatesForProfile(tx: Tx, shop: string, aliasKey: string, before: number): Promise<Candidate[]> {
+  const alias = await tx.profileAlias.findUnique({ where: { profile_alias_key: { shop, key: aliasKey } } });
+  if (!alias) return [];
+  const session = await tx.visitSession.findFirst({ where: { shop, profileId: alias.profileId, startedAt: { lte: new Date(before) } }, orderBy: { startedAt: "desc" } });
+  if (!session) return [];
+  const profile = await tx.profile.findUnique({ where: { id: alias.profileId } });
+  if (!profile) return [];
+  const ids = JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string }>; cookies?: Record<string, { value: string }> };
+  const clickIds: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ids.clickIds ?? {})) clickIds[k] = v.value;
+  const cookies: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ids.cookies ?? {})) cookies[k] = v.value;
+  return [{ profileId: profile.id, sessionId: session.id, at: session.startedAt.getTime(), clickIds, cookies }];
+}
+
+/** Gather the pixel's evidence for an order, best first (the decision is core/reconcile). */
+async function gatherEvidence(
+  tx: Tx,
+  shop: string,
+  f: OrderFacts,
+  exact: ExactEvents,
+): Promise<{ evidence: MatchEvidence; consentBits: string | null; pageUrl: string | null }> {
+  const evidence: MatchEvidence = {};
+  let consentBits: string | null = null;
+  let pageUrl: string | null = null;
+  const take = (e: EventRow | null): Candidate | undefined => {
+    if (!e) return undefined;
+    consentBits ??= e.consent;
+    pageUrl ??= e.url;
+    return candidateFromEvent(e);
+  };
+  evidence.byOrderId = take(exact.byOrderId);
+  evidence.byCheckoutToken = take(exact.byCheckoutToken);
+  evidence.byCartToken = take(exact.byCartToken);
+  const before = f.createdAt;
+  if (f.customerId) evidence.byCustomerId = await candidatesForProfile(tx, shop, identifierKey("customer", f.customerId), before);
+  const emailHash = emailMatchKey(f.email);
+  if (emailHash) evidence.byEmailHash = await candidatesForProfile(tx, shop, identifierKey("email", emailHash), before);
+  const phoneHash = phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined);
+  if (phoneHash) evidence.byPhoneHash = await candidatesForProfile(tx, shop, identifierKey("phone", phoneHash), before);
+  return { evidence, consentBits, pageUrl };
+}
+
+/**
+ * Consent when no event named the order: what the browser of the matched session had
+ * granted by the time of the order (its latest event then; index [shop, clientId, occurredAt]).
+ */
+async function consentOfSession(tx: Tx, shop: string, sessionId: string | null, orderAt: number): Promise<string | null> {
+  if (!sessionId) return null;
+  const session = await tx.visitSession.findUnique({ where: { id: sessionId }, select: { clientId: true } });
+  if (!session) return null;
+  const last = await tx.pixelEvent.findFirst({
+    where: { shop, clientId: session.clientId, occurredAt: { lte: new Date(orderAt + CLOCK_SKEW_MS) } },
+    orderBy: { occurredAt: "desc" },
+    select: { consent: true },
+  });
+  return last?.consent ?? null;
+}
+
+async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number): Promise<void> {
+  await tx.attributionCredit.deleteMany({ where: { shop, orderId: f.orderId } });
+  if (!profileId || f.isTest) return;
+  const lookbackMs = lookbackDays * 86_400_000;
+  const sessions = await tx.visitSession.findMany({
+    where: { shop, profileId, startedAt: { gte: new Date(f.createdAt - lookbackMs), lte: new Date(f.createdAt) } },
+    orderBy: { startedAt: "asc" },
+  });
+  if (sessions.length === 0) return;
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  const credits = attribute(
+    sessions.map((s) => ({ sessionId: s.id, at: s.startedAt.getTime(), channel: s.channel as Channel, campaign: s.campaign, isDirect: s.channel === "direct" })),
+    { conversionAt: f.createdAt, lookbackMs },
+  );
+  const revenue = f.totals.total.shop.amount;
+  const decimals = currencyDecimals(f.currency);
+  const rows: Prisma.AttributionCreditCreateManyInput[] = [];
+  for (const model of ATTRIBUTION_MODELS) {
+    const weights = credits[model].filter((c) => c.weight > 0);
+    if (weights.length === 0) continue;
+    const shares = splitRevenue(revenue, weights, decimals);
+    shares.forEach((share, i) => {
+      const s = byId.get(share.sessionId)!;
+      rows.push({ shop, orderId: f.orderId, sessionId: share.sessionId, model, weight: weights[i]!.weight, revenue: share.amount, currency: f.currency, channel: s.channel, campaign: s.campaign, orderAt: new Date(f.createdAt) });
+    });
+  }
+  if (rows.length) await tx.attributionCredit.createMany({ data: rows });
+}
+
+/**
+ * The page a web conversion is attributed to when the pixel did not report one: the
+ * order's landing page on the shop's domain (platforms such as Snapchat require a URL
+ * for web events).
+ */
+function sourceUrlOf(shop: string, f: OrderFacts): string | undefined {
+  if (f.kind !== "online" && f.kind !== "subscription_first" && f.kind !== "upsell") return undefined;
+  const landing = f.landingSite ?? "/";
+  if (/^https?:\/\//.test(landing)) return landing;
+  return `https://${shop}${landing.startsWith("/") ? landing : `/${landing}`}`;
+}
+
+/** Upsert a conversion by (shop, event id); returns its row id and whether it is new. */
+async function upsertConversion(tx: Tx, shop: string, c: CanonicalConversion): Promise<{ id: string; created: boolean }> {
+  const existing = await tx.conversion.findUnique({ where: { conversion_event_id: { shop, eventId: c.eventId } } });
+  const payload = JSON.stringify(c);
+  if (existing) {
+    if (existing.payload !== payload) await tx.conversion.update({ where: { id: existing.id }, data: { payload, occurredAt: new Date(c.occurredAt) } });
+    return { id: existing.id, created: false };
+  }
+  const row = await tx.conversion.create({ data: { shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload } });
+  return { id: row.id, created: true };
+}
+
+interface ReconcileInput {
+  shop: string;
+  facts: StoredOrderFacts;
+  settings: ShopSettings;
+  at: Date;
+  existing: OrderRow | null;
+  /** The profile the order's own identifiers resolved to (used when no evidence names one). */
+  identityProfileId: string | null;
+}
+
+interface ReconcileOutcome {
+  match: MatchResult | null;
+  refunds: ReturnType<typeof orderRefundConversions>;
+}
+
+/**
+ * Everything an order's state is made of, recomputed from its stored facts and what the
+ * storefront saw: match and explanation, attribution credits, and its purchase, cancel and
+ * refund conversions (with their outbox rows). A function of the facts and the storefront
+ * data only, so running it again, or after other orders, gives the same result.
+ */
+async function reconcileOrder(tx: Tx, deps: ProcessDeps, input: ReconcileInput): Promise<ReconcileOutcome> {
+  const { shop, facts: f, settings, at, existing } = input;
+  if (f.redacted) return rewriteRedactedOrder(tx, deps, input);
+  const exact = await exactEvents(tx, shop, f);
+  const { evidence, consentBits: eventConsent, pageUrl } = await gatherEvidence(tx, shop, f, exact);
+  const match: MatchResult = matchOrder(f, evidence, { lookbackMs: settings.attributionLookbackDays * 86_400_000 });
+  const profileId = match.profileId ?? input.identityProfileId;
+  const consentBits = eventConsent ?? (await consentOfSession(tx, shop, match.sessionId, f.createdAt));
+  const enrichment: ConversionEnrichment = {
+    clickIds: match.inherited.clickIds,
+    cookies: match.inherited.cookies,
+    consent: consentFromBits(consentBits),
+    profileId: profileId ?? undefined,
+    sourceUrl: pageUrl ?? sourceUrlOf(shop, f),
+  };
+  const refunds = orderRefundConversions(f.refunds ?? [], f, enrichment);
+  const emailHash = emailMatchKey(f.email) ?? null;
+  const phoneHash = phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ?? null;
+  const orderData = {
+    ...moneyAndStatus(f, refunds),
+    name: f.name,
+    kind: f.kind,
+    isTest: f.isTest,
+    sourceName: f.sourceName,
+    shopifyCreatedAt: new Date(f.createdAt),
+    customerId: f.customerId,
+    emailHash,
+    phoneHash,
+    checkoutToken: f.checkoutToken,
+    cartToken: f.cartToken,
+    matchStatus: match.status,
+    matchMethod: match.method,
+    profileId,
+    sessionId: match.sessionId,
+    // Refunds capped at what was left to refund are flagged where the merchant reads about the order.
+    explanation: JSON.stringify([...match.explanation, ...refunds.flatMap((r) => (r.clampNote ? [r.clampNote] : []))]),
+  };
+  if (existing) await tx.order.update({ where: { id: existing.id }, data: orderData });
+  else await tx.order.create({ data: { shop, orderId: f.orderId, ...orderData } });
+  await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays);
+  await writeConversions(tx, deps, shop, f, enrichment, refunds, at);
+  return { match, refunds };
+}
+
+function moneyAndStatus(f: StoredOrderFacts, refunds: ReturnType<typeof orderRefundConversions>) {
+  const refunded = refunds.flatMap((r) => (r.result.kind === "conversion" && r.result.conversion.value ? [r.result.conversion.value.shop.amount] : []));
+  return {
+    shopifyUpdatedAt: new Date(f.updatedAt),
+    cancelledAt: f.cancelledAt ? new Date(f.cancelledAt) : null,
+    financialStatus: f.financialStatus,
+    currency: f.currency,
+    totalPrice: f.totals.total.shop.amount,
+    presentmentCurrency: f.presentmentCurrency,
+    presentmentTotal: f.totals.total.presentment.amount,
+    refundedTotal: refunded.length ? addAmounts(refunded, f.currency) : "0",
+    facts: JSON.stringify(f),
+  };
+}
+
+async function writeConversions(
+  tx: Tx,
+  deps: ProcessDeps,
+  shop: string,
+  f: StoredOrderFacts,
+  enrichment: ConversionEnrichment,
+  refunds: ReturnType<typeof orderRefundConversions>,
+  at: Date,
+): Promise<void> {
+  const conversions: CanonicalConversion[] = [purchaseConversion(f, enrichment)];
+  const cancel = cancelConversion(f, enrichment);
+  if (cancel.kind === "conversion") conversions.push(cancel.conversion);
+  for (const r of refunds) if (r.result.kind === "conversion") conversions.push(r.result.conversion);
+  for (const c of conversions) {
+    const { id } = await upsertConversion(tx, shop, c);
+    await enqueueConversionDeliveries(tx, deps.key, { shop, conversionId: id, conversion: c, orderKind: f.kind, now: at });
+  }
+}
+
+/**
+ * An order whose buyer asked to be forgotten: later versions and refunds still move the
+ * money (status, totals, refunds, cancellation), but nothing about the person is stored or
+ * sent again, and the match, explanation and credits stay as the redaction left them.
+ */
+async function rewriteRedactedOrder(tx: Tx, deps: ProcessDeps, input: ReconcileInput): Promise<ReconcileOutcome> {
+  const f = input.facts;
+  const enrichment: ConversionEnrichment = { clickIds: {}, cookies: {}, consent: null };
+  const refunds = orderRefundConversions(f.refunds ?? [], f, enrichment);
+  if (input.existing) await tx.order.update({ where: { id: input.existing.id }, data: moneyAndStatus(f, refunds) });
+  await writeConversions(tx, deps, input.shop, f, enrichment, refunds, input.at);
+  return { match: null, refunds };
+}
+
+/**
+ * After a merge, the orders of the merged profile see more of the storefront (the other
+ * device's sessions): reconcile them again, so each ends up matched against the same
+ * identity graph whichever order's webhook made the link.
+ */
+async function reconcileProfileOrders(tx: Tx, deps: ProcessDeps, shop: string, profileId: string, exceptOrderId: string, settings: ShopSettings, at: Date): Promise<number> {
+  const orders = await tx.order.findMany({ where: { shop, profileId, NOT: { orderId: exceptOrderId } } });
+  let n = 0;
+  for (const o of orders) {
+    const facts = JSON.parse(o.facts) as StoredOrderFacts;
+    if (facts.redacted) continue;
+    await reconcileOrder(tx, deps, { shop, facts, settings, at, existing: o, identityProfileId: o.profileId });
+    n++;
+  }
+  return n;
+}
+
+/**
+ * orders/create|updated|paid|cancelled. Versioned by the order's own updated_at: an
+ * older or repeated version changes nothing, so any delivery order and any number of
+ * repeats converge on the same state.
+ */
+export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
+  const parsed = OrderWebhookSchema.safeParse(parseJson(raw));
+  if (!parsed.success) return { kind: "rejected", reason: `order payload is malformed: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` };
+  const factsResult = toOrderFacts(parsed.data, extractExactIds(raw));
+  if (factsResult.kind === "invalid") return { kind: "rejected", reason: factsResult.reason };
+  const f = factsResult.facts;
+  const settings = await readShopSettings(deps.db, shop);
+
+  return deps.db.$transaction(
+    async (tx): Promise<HandlerResult> => {
+      await lockShopIdentity(tx, deps.provider, shop);
+      const existing = await tx.order.findUnique({ where: { order_identity: { shop, orderId: f.orderId } } });
+      if (existing && existing.shopifyUpdatedAt.getTime() >= f.updatedAt) {
+        return { kind: "processed", note: existing.shopifyUpdatedAt.getTime() === f.updatedAt ? "same version already applied" : "older version ignored" };
+      }
+      const previous = existing ? (JSON.parse(existing.facts) as StoredOrderFacts) : null;
+      const exact = await exactEvents(tx, shop, f);
+      // The storefront's events for this checkout are stored but not yet sessionised: wait for them.
+      if ([exact.byOrderId, exact.byCheckoutToken, exact.byCartToken].some((e) => e && !e.processedAt)) {
+        return { kind: "retry-later", reason: "storefront events for this checkout are still being processed" };
+      }
+      if (previous?.redacted) {
+        const facts: StoredOrderFacts = redactOrderFacts({ ...f, refunds: previous.refunds ?? [] });
+        await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: null });
+        return { kind: "processed", note: `${f.kind} order updated; its buyer's personal data stays removed (customers/redact)` };
+      }
+      // The order proves who bought: its customer id, email and phone, and the browser the
+      // pixel saw check out, are one shopper. Linked first, so the evidence below sees them.
+      const browser = exact.byOrderId ?? exact.byCheckoutToken ?? exact.byCartToken;
+      const identity = await resolveProfileDetailed(
+        tx,
+        shop,
+        { customerId: f.customerId, emailHash: emailMatchKey(f.email) ?? null, phoneHash: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ?? null, clientId: browser?.clientId ?? null },
+        new Date(f.createdAt),
+      );
+      const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [] };
+      const { match } = await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: identity.profileId });
+      const again = identity.merged.length > 0 && identity.profileId ? await reconcileProfileOrders(tx, deps, shop, identity.profileId, f.orderId, settings, at) : 0;
+      if (!existing) await releaseWaitingRefunds(tx, shop, f.orderId);
+      const note = `${f.kind} order ${match?.status ?? "unmatched"} (${match?.method ?? "none"})`;
+      return { kind: "processed", note: again > 0 ? `${note}; ${again} other order(s) of the same shopper reconciled again` : note };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * refunds/create: the refund is recorded on its order (once per refund id) and every refund
+ * of the order is valued again in a fixed order (allocateRefunds), capped at the order total.
+ */
+export async function applyRefundWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
+  const parsed = RefundWebhookSchema.safeParse(parseJson(raw));
+  if (!parsed.success) return { kind: "rejected", reason: `refund payload is malformed: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` };
+  const rf = toRefundFacts(parsed.data, extractExactIds(raw));
+  if (rf.kind === "invalid") return { kind: "rejected", reason: rf.reason };
+  const refund: RefundFacts = { ...rf.facts, note: null }; // the staff note may name the buyer
+  const settings = await readShopSettings(deps.db, shop);
+  return deps.db.$transaction(
+    async (tx): Promise<HandlerResult> => {
+      await lockShopIdentity(tx, deps.provider, shop);
+      const order = await tx.order.findUnique({ where: { order_identity: { shop, orderId: refund.orderId } } });
+      if (!order) return { kind: "retry-later", reason: `order ${refund.orderId} not received yet` };
+      const facts = JSON.parse(order.facts) as StoredOrderFacts;
+      if ((facts.refunds ?? []).some((r) => r.refundId === refund.refundId)) return { kind: "processed", note: "refund already recorded" };
+      // Kept in valuation order, so the stored facts do not depend on the order refunds arrived in.
+      const next: StoredOrderFacts = { ...facts, refunds: inRefundOrder([...(facts.refunds ?? []), refund]) };
+      const { refunds } = await reconcileOrder(tx, deps, { shop, facts: next, settings, at, existing: order, identityProfileId: order.profileId });
+      const mine = refunds.find((r) => r.refundId === refund.refundId);
+      if (!mine || mine.result.kind === "skip") return { kind: "processed", note: `refund recorded; not forwarded: ${mine?.result.kind === "skip" ? mine.result.reason : "no value"}` };
+      return { kind: "processed", note: mine.clampNote ? `refund recorded; ${mine.clampNote}` : "refund recorded" };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}

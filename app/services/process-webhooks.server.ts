@@ -1,0 +1,103 @@
+import type { Db, DbProvider } from "~/db.server";
+import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
+import { markInstalled } from "~/data/shops.server";
+import type { Logger } from "~/lib/logger.server";
+import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
+import { handleAppUninstalled, handleCustomerDataRequest, handleCustomerRedact, handleScopesUpdate, handleShopRedact } from "./privacy.server";
+
+export interface ProcessDeps {
+  db: Db;
+  provider: DbProvider;
+  key: Buffer;
+  log: Logger;
+  now: () => number;
+  random: () => number;
+}
+
+/** What handling a stored webhook came to. "retry-later": e.g. a refund whose order has not arrived yet. */
+export type HandlerResult = { kind: "processed"; note?: string } | { kind: "rejected"; reason: string } | { kind: "retry-later"; reason: string };
+
+const MAX_ATTEMPTS = 12;
+
+/**
+ * Whether the app is installed on the shop, so its webhooks are worth processing. An offline
+ * session means installed (Shopify's token exchange stores one on install and on reinstall,
+ * before anything writes a Shop row); without one, the Shop row must exist and not be
+ * uninstalled. After app/uninstalled (sessions deleted, uninstalledAt set) or shop/redact
+ * (everything deleted) later webhooks are rejected instead of recreating the shop's data.
+ */
+async function isInstalled(db: ProcessDeps["db"], shop: string): Promise<boolean> {
+  const session = await db.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
+  if (session) return true;
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return row !== null && row.uninstalledAt === null;
+}
+const COMPLIANCE = new Set(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"]);
+
+async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResult> {
+  const raw = w.rawBody ?? "";
+  const at = new Date(deps.now());
+  if (!COMPLIANCE.has(w.topic) && !(await isInstalled(deps.db, w.shop))) {
+    return { kind: "rejected", reason: "the app is not installed on this shop (uninstalled or redacted)" };
+  }
+  switch (w.topic) {
+    case "orders/create":
+    case "orders/updated":
+    case "orders/paid":
+    case "orders/cancelled":
+      return applyOrderWebhook(deps, w.shop, raw, at);
+    case "refunds/create":
+      return applyRefundWebhook(deps, w.shop, raw, at);
+    case "draft_orders/create":
+    case "draft_orders/update":
+      // Revenue is counted from the order a completed draft creates (orders/create with
+      // source_name shopify_draft_order); the draft itself is kept only as a delivery record.
+      return { kind: "processed", note: "draft order recorded; revenue comes from its order" };
+    case "subscription_contracts/create":
+    case "subscription_contracts/update":
+    case "subscription_billing_attempts/success":
+    case "subscription_billing_attempts/failure":
+      return { kind: "processed", note: "subscription event recorded; renewal revenue comes from its order" };
+    case "app/uninstalled":
+      return handleAppUninstalled(deps, w.shop, at);
+    case "app/scopes_update":
+      await markInstalled(deps.db, w.shop, at);
+      return handleScopesUpdate(deps, w.shop, raw);
+    case "customers/data_request":
+      return handleCustomerDataRequest(deps, w.shop, raw, at);
+    case "customers/redact":
+      return handleCustomerRedact(deps, w.shop, raw, at);
+    case "shop/redact":
+      return handleShopRedact(deps, w.shop, raw, at);
+    default:
+      return { kind: "rejected", reason: `unknown topic ${w.topic}` };
+  }
+}
+
+/** Process stored webhooks (oldest first). A bug in a handler never loses the webhook: it is retried, then kept as failed. */
+export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promise<number> {
+  const now = new Date(deps.now());
+  const claimed = await claimWebhooks(deps.db, deps.provider, { now, limit, leaseMs: 60_000 });
+  for (const w of claimed) {
+    const log = deps.log.child({ shop: w.shop, topic: w.topic, webhookId: w.webhookId });
+    try {
+      const result = await handle(deps, w);
+      if (result.kind === "retry-later") {
+        const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+        await failWebhook(deps.db, w.id, { error: result.reason, retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
+      } else {
+        await finishWebhook(deps.db, w.id, {
+          status: result.kind,
+          note: result.kind === "rejected" ? result.reason : result.note,
+          at: new Date(deps.now()),
+        });
+        if (result.kind === "rejected") log.warn("webhook rejected", { reason: result.reason });
+      }
+    } catch (error) {
+      log.error("webhook processing failed; will retry", { error });
+      const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+      await failWebhook(deps.db, w.id, { error: error instanceof Error ? error.message : String(error), retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
+    }
+  }
+  return claimed.length;
+}

@@ -1,0 +1,175 @@
+import type { Db, DbProvider } from "~/db.server";
+import { classifyChannel } from "~/core/sessions/channel";
+import { campaignKeyOf, decideSession, DEFAULT_SESSION_TIMEOUT_MS } from "~/core/sessions/sessionize";
+import type { StampedValue } from "~/core/sessions/profile-merge";
+import { lockShopIdentity, resolveProfile } from "~/data/identity.server";
+import { identifierKey } from "~/core/sessions/profile-merge";
+import { readShopSettings } from "~/data/shops.server";
+import type { Logger } from "~/lib/logger.server";
+import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
+import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
+import { enqueueConversionDeliveries } from "./outbox.server";
+import { msSinceIngest } from "~/jobs/wake.server";
+
+interface Deps {
+  db: Db;
+  provider: DbProvider;
+  key: Buffer;
+  log: Logger;
+}
+
+interface StoredIdentity {
+  clickIds?: Record<string, StampedValue>;
+  cookies?: Record<string, string>;
+}
+
+/**
+ * Turn stored pixel events into profiles and sessions (after the proxy answered).
+ * One pass at a time across all workers (PostgreSQL advisory lock), events in time order.
+ */
+export async function processPixelEventsTick(deps: Deps, limit = 100): Promise<number> {
+  // During an ingest burst (SQLite: one writer), let the proxy write first unless the
+  // backlog is getting old. Small batches keep each write transaction short.
+  if (deps.provider === "sqlite" && msSinceIngest() < 250) {
+    const oldest = await deps.db.pixelEvent.findFirst({ where: { processedAt: null }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
+    if (!oldest || Date.now() - oldest.receivedAt.getTime() < 30_000) return 0;
+  }
+  return deps.db.$transaction(
+    async (tx) => {
+      if (deps.provider === "postgres") {
+        const [row] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext('trueline:visits')) AS ok`;
+        if (!row?.ok) return 0;
+      }
+      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }], take: limit });
+      if (events.length === 0) return 0;
+      const settingsByShop = new Map<string, { timeoutMs: number }>();
+      const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
+      const locked = new Set<string>();
+      const destinationsByShop = new Map<string, DestinationRecord[]>();
+      for (const e of events) {
+        if (!locked.has(e.shop)) {
+          await lockShopIdentity(tx, deps.provider, e.shop);
+          locked.add(e.shop);
+        }
+        let settings = settingsByShop.get(e.shop);
+        if (!settings) {
+          const s = await readShopSettings(tx, e.shop);
+          settings = { timeoutMs: s.sessionTimeoutMinutes * 60_000 || DEFAULT_SESSION_TIMEOUT_MS };
+          settingsByShop.set(e.shop, settings);
+        }
+        const identity = JSON.parse(e.identity) as StoredIdentity;
+        const cookies: Record<string, StampedValue> = {};
+        for (const [k, v] of Object.entries(identity.cookies ?? {})) cookies[k] = { value: v, at: e.receivedAt.getTime() };
+        const profileId = await resolveProfile(
+          tx,
+          e.shop,
+          { clientId: e.clientId, visitorId: e.visitorId, customerId: e.customerId, emailHash: e.emailHash, phoneHash: e.phoneHash },
+          e.occurredAt,
+          { clickIds: identity.clickIds, cookies },
+        );
+
+        // The landing's own URL decides the channel (remembered click ids do not).
+        const channel = classifyChannel({ url: e.url ?? undefined, referrer: e.referrer ?? undefined, shopDomains: [e.shop] });
+        const campaignKey = campaignKeyOf(channel);
+        const key = `${e.shop}\u0000${e.clientId}`;
+        let prev = lastSession.get(key);
+        if (!prev) {
+          const row = await tx.visitSession.findFirst({ where: { shop: e.shop, clientId: e.clientId }, orderBy: { lastEventAt: "desc" } });
+          if (row) prev = { id: row.id, startedAt: row.startedAt.getTime(), lastEventAt: row.lastEventAt.getTime(), campaignKey: row.campaignKey, eventCount: row.eventCount };
+        }
+        const at = e.occurredAt.getTime();
+        const decision = decideSession(prev ?? null, { at, campaignKey }, { timeoutMs: settings.timeoutMs });
+        let sessionId: string;
+        if (decision.kind === "continue" && prev) {
+          sessionId = decision.sessionId;
+          await tx.visitSession.update({
+            where: { id: sessionId },
+            data: { lastEventAt: new Date(decision.lastEventAt), startedAt: new Date(decision.startedAt), eventCount: { increment: 1 }, ...(profileId ? { profileId } : {}) },
+          });
+          prev = { ...prev, startedAt: decision.startedAt, lastEventAt: decision.lastEventAt, eventCount: prev.eventCount + 1 };
+        } else {
+          const created = await tx.visitSession.create({
+            data: {
+              shop: e.shop,
+              profileId: profileId ?? "",
+              clientId: e.clientId,
+              startedAt: e.occurredAt,
+              lastEventAt: e.occurredAt,
+              eventCount: 1,
+              channel: channel.channel,
+              source: channel.source,
+              medium: channel.medium,
+              campaign: channel.campaign,
+              adSet: channel.adSet,
+              ad: channel.ad,
+              platform: channel.platform,
+              campaignKey,
+              landingUrl: e.url,
+              referrer: e.referrer,
+              clickIds: JSON.stringify(channel.clickId ? { [channel.clickId.key]: channel.clickId.value } : {}),
+            },
+          });
+          sessionId = created.id;
+          prev = { id: sessionId, startedAt: at, lastEventAt: at, campaignKey, eventCount: 1 };
+        }
+        lastSession.set(key, prev);
+        await tx.pixelEvent.update({ where: { id: e.id }, data: { profileId, sessionId, processedAt: new Date() } });
+
+        // Server-side copies of storefront events (same event id as the browser's, so the
+        // platforms deduplicate), for destinations that want them; bots are never forwarded.
+        if (!e.isBot) {
+          const conversion = storefrontConversion({
+            eventId: e.eventId,
+            name: e.name,
+            occurredAt: at,
+            url: e.url,
+            userAgent: e.userAgent,
+            ip: e.ip,
+            customerId: e.customerId,
+            profileId,
+            consent: e.consent,
+            data: JSON.parse(e.data) as StoredStorefrontEvent["data"],
+            identity: { clickIds: identity.clickIds, cookies: identity.cookies },
+          });
+          if (conversion) {
+            let dests = destinationsByShop.get(e.shop);
+            if (!dests) {
+              dests = (await listDestinations(tx as never, deps.key, e.shop)).filter((d) => d.enabled);
+              destinationsByShop.set(e.shop, dests);
+            }
+            if (dests.some((d) => d.policy.events[conversion.name])) {
+              const row = await tx.conversion.upsert({
+                where: { conversion_event_id: { shop: e.shop, eventId: conversion.eventId } },
+                create: { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) },
+                update: {},
+              });
+              await enqueueConversionDeliveries(tx, deps.key, { shop: e.shop, conversionId: row.id, conversion, orderKind: null, now: new Date(), onlyWanted: true, destinations: dests });
+            }
+          }
+        }
+      }
+      return events.length;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * Cookie restoration: what the server remembers for a browser whose first-party
+ * cookie and storage were cleared (Safari's 7-day / 24-hour caps). Looked up by
+ * Shopify's clientId, through the signed app proxy, for the shop that signed it.
+ */
+export async function restoreVisitor(
+  db: Db,
+  shop: string,
+  clientId: string,
+): Promise<{ visitorId: string | null; clickIds: Record<string, { value: string; at: number }> }> {
+  const alias = await db.profileAlias.findUnique({ where: { profile_alias_key: { shop, key: identifierKey("client", clientId) } } });
+  if (!alias) return { visitorId: null, clickIds: {} };
+  const [profile, visitor] = await Promise.all([
+    db.profile.findUnique({ where: { id: alias.profileId } }),
+    db.profileAlias.findFirst({ where: { shop, profileId: alias.profileId, key: { startsWith: "visitor:" } }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const ids = profile ? (JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string; at: number }> }) : {};
+  return { visitorId: visitor ? visitor.key.slice("visitor:".length) : null, clickIds: ids.clickIds ?? {} };
+}
