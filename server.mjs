@@ -36,6 +36,17 @@ if (workerOnly || app.workerMode === "inline") worker = app.startWorker();
 if (!workerOnly) {
   const web = express();
   web.disable("x-powered-by");
+  // An answer sent before the request body was read (413 on Content-Length, 401 before
+  // the body, 405) closes the connection, so the client never reuses a socket whose
+  // unread upload would reset it under the next request.
+  web.use((req, res, next) => {
+    const writeHead = res.writeHead;
+    res.writeHead = function (...args) {
+      if (!req.complete && !res.headersSent) res.setHeader("Connection", "close");
+      return writeHead.apply(this, args);
+    };
+    next();
+  });
   // The pixel's ingest endpoint is the one hot path: mounted before the static files, it
   // skips Remix's router and calls the
   // same handler the Remix route (app/routes/proxy.events.tsx) calls (ADR 0010).

@@ -61,3 +61,11 @@ export async function acceptWebhook(request: Request): Promise<Response> {
   log.debug("webhook stored", { shop: ctx.shop, topic: ctx.topic, webhookId: ctx.webhookId, result });
   return new Response(null, { status: 200 });
 }
+
+/** Webhooks are POST only: any other method gets 405 with Allow, not Remix's "no loader" error. */
+export function webhookMethodNotAllowed(): Response {
+  return new Response(JSON.stringify({ error: "webhooks accept POST only" }), {
+    status: 405,
+    headers: { Allow: "POST", "Content-Type": "application/json" },
+  });
+}

@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { acceptWebhook } from "~/lib/webhook-route.server";
+import { acceptWebhook, webhookMethodNotAllowed } from "~/lib/webhook-route.server";
 
 export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request);
+export const loader = () => webhookMethodNotAllowed();
