@@ -1,9 +1,23 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { POSTGRES_ADMIN_URL, testDbKind } from "./support/env";
 import { ROOT, TMP_BASE, withDatabase } from "./support/databases";
+import { findPersonalData } from "./support/log-privacy";
+
+/** The whole run's app logs must hold no raw email, phone, IP or token (issue 7, security). */
+function checkLogPrivacy(tmp: string): void {
+  const dir = path.join(tmp, "app-logs");
+  if (!existsSync(dir)) return;
+  const leaks = readdirSync(dir).flatMap((f) => findPersonalData(readFileSync(path.join(dir, f), "utf8"), f));
+  let bytes = 0;
+  for (const f of readdirSync(dir)) bytes += statSync(path.join(dir, f)).size;
+  if (leaks.length) {
+    throw new Error(`personal data in the app logs of this run (${leaks.length}): ${leaks.slice(0, 20).map((l) => `${l.kind} at ${l.at}`).join(", ")}`);
+  }
+  console.log(`log privacy: ${(bytes / 1024).toFixed(0)} KiB of app logs from this run scanned, no email, phone, IP or token`);
+}
 
 function migrate(url: string) {
   execFileSync(process.execPath, [path.join(ROOT, "scripts/migrate.mjs")], { cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
@@ -25,7 +39,13 @@ export default async function setup(): Promise<() => void | Promise<void>> {
   const sqliteTemplate = path.join(tmp, "template.sqlite");
   if (testDbKind() === "sqlite") {
     migrate(`file:${sqliteTemplate}`);
-    return () => rmSync(tmp, { recursive: true, force: true });
+    return () => {
+      try {
+        checkLogPrivacy(tmp);
+      } finally {
+        if (!process.env.TRUELINE_KEEP_TEST_TMP) rmSync(tmp, { recursive: true, force: true });
+      }
+    };
   }
   // PostgreSQL: a missing server is a failure, not a skip.
   const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
@@ -38,13 +58,17 @@ export default async function setup(): Promise<() => void | Promise<void>> {
   }
   migrate(withDatabase(POSTGRES_ADMIN_URL, pgTemplate));
   return async () => {
-    rmSync(tmp, { recursive: true, force: true });
     const c = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
     await c.connect();
     try {
       await c.query(`DROP DATABASE IF EXISTS "${pgTemplate}" WITH (FORCE)`);
     } finally {
       await c.end();
+    }
+    try {
+      checkLogPrivacy(tmp);
+    } finally {
+      if (!process.env.TRUELINE_KEEP_TEST_TMP) rmSync(tmp, { recursive: true, force: true });
     }
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { appendFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import { ROOT } from "./databases";
+import { ROOT, TMP } from "./databases";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_ENCRYPTION_KEY } from "./env";
 
 export interface RunningApp {
@@ -11,6 +12,13 @@ export interface RunningApp {
   stop(): Promise<void>;
   kill9(): Promise<void>;
 }
+
+/**
+ * Every app process's output is also appended to the run's scratch folder, where the
+ * global teardown (test/global-setup.ts) scans the whole run's logs for personal data.
+ */
+export const APP_LOG_DIR = path.join(TMP, "app-logs");
+const logFile = path.join(APP_LOG_DIR, `${process.pid}.log`);
 
 /** All log output of every app process started in this test process. */
 const allOutput: string[] = [];
@@ -41,6 +49,8 @@ export async function startApp(opts: { databaseUrl: string; env?: Record<string,
   const onData = (d: Buffer) => {
     out += d.toString();
     allOutput.push(d.toString());
+    mkdirSync(APP_LOG_DIR, { recursive: true });
+    appendFileSync(logFile, d);
   };
   child.stdout!.on("data", onData);
   child.stderr!.on("data", onData);
