@@ -3,6 +3,9 @@ import type { Db } from "~/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { saveShopSettings, ShopSettingsSchema } from "~/data/shops.server";
 import { runRetentionSweep } from "~/services/retention.server";
+import { startWorker } from "~/jobs/worker.server";
+import { testKey } from "./support/seed";
+import { testDbKind } from "./support/env";
 import { createTestDatabase } from "./support/databases";
 import { openDb } from "./support/seed";
 
@@ -50,5 +53,27 @@ describe("data retention sweep", () => {
     expect(JSON.parse(conv.payload)).toEqual({ user: {}, clickIds: {} });
     // Idempotent: a second sweep finds nothing more to do.
     expect(await runRetentionSweep({ db, now: () => NOW, log: createLogger({ write: () => undefined }) })).toEqual({ shops: 1, events: 0, orders: 0 });
+  });
+
+  it("the worker loop runs the sweep once its interval has passed on its clock", async () => {
+    await db.pixelEvent.create({ data: { shop: SHOP, eventId: "old-2", name: "page_viewed", occurredAt: new Date(NOW - 45 * DAY), clientId: "c1", consent: "1111" } });
+    let clock = NOW;
+    const lines: string[] = [];
+    const worker = startWorker({
+      db, provider: testDbKind(), key: testKey(), workerId: "retention-test", now: () => clock, pollMs: 10, retentionEveryMs: 3_600_000,
+      log: createLogger({ write: (line: string) => lines.push(line) }),
+    });
+    try {
+      await worker.idle();
+      // Not yet: the first sweep waits one interval after start.
+      expect(await db.pixelEvent.count({ where: { shop: SHOP, eventId: "old-2" } })).toBe(1);
+      clock += 3_600_000;
+      await worker.idle();
+      await worker.idle();
+      expect(await db.pixelEvent.count({ where: { shop: SHOP, eventId: "old-2" } })).toBe(0);
+      expect(lines.some((l) => l.includes('"retention sweep"'))).toBe(true);
+    } finally {
+      await worker.stop();
+    }
   });
 });

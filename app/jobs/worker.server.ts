@@ -4,6 +4,7 @@ import type { Logger } from "~/lib/logger.server";
 import { runDeliveryTick } from "~/services/deliver.server";
 import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
+import { runRetentionSweep } from "~/services/retention.server";
 import { onWake } from "./wake.server";
 
 export interface WorkerOptions {
@@ -23,6 +24,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Retry horizon (default 24 h). */
   horizonMs?: number;
+  /** How often the data-retention sweep runs (default hourly; the first runs one interval after start). */
+  retentionEveryMs?: number;
 }
 
 export interface WorkerHandle {
@@ -49,6 +52,8 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
     wake?.();
   });
   const deps = { ...opts, now, random };
+  const retentionEveryMs = opts.retentionEveryMs ?? 3_600_000;
+  let lastSweep = now();
 
   const loop = (async () => {
     let failures = 0;
@@ -63,6 +68,15 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
       } catch (error) {
         failures++;
         opts.log.error("worker pass failed", { error, failures });
+      }
+      if (now() - lastSweep >= retentionEveryMs) {
+        lastSweep = now();
+        try {
+          const swept = await runRetentionSweep({ db: opts.db, now, log: opts.log });
+          opts.log.info("retention sweep", swept);
+        } catch (error) {
+          opts.log.error("retention sweep failed", { error });
+        }
       }
       if (handled === 0 && !pendingWake) {
         const waiters = idleWaiters;
