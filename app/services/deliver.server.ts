@@ -33,11 +33,12 @@ export interface DeliverDeps {
   horizonMs?: number;
   /** Injected for tests of the sender's failure paths; defaults to real HTTP. */
   send?: typeof sendRequest;
-  /** Requests in flight per destination (default 4). */
+  /** Requests in flight per destination (default: 4 for batching platforms, 16 for one-event ones). */
   concurrency?: number;
 }
 
-const DEFAULT_CONCURRENCY = 4;
+const BATCHED_CONCURRENCY = 4;
+const SINGLE_EVENT_CONCURRENCY = 16;
 
 const HOUR = 3_600_000;
 
@@ -138,7 +139,7 @@ async function deliverForDestination(
       configError ??= result.configError;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? DEFAULT_CONCURRENCY, chunks.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? (adapter.maxBatchSize === 1 ? SINGLE_EVENT_CONCURRENCY : BATCHED_CONCURRENCY), chunks.length) }, lane));
   if (configError !== undefined) {
     await pauseDestination(deps.db, dest.id, configError, new Date(deps.now()));
     deps.log.warn("destination paused: configuration rejected by the platform", { destination: dest.kind, destinationId: dest.id, shop: dest.shop });
