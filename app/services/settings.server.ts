@@ -25,7 +25,8 @@ export async function getSettings(db: Db, shop: string): Promise<ShopSettings> {
   return readShopSettings(db, shop);
 }
 
-export async function saveSettingsForm(db: Db, shop: string, form: Record<string, FormDataEntryValue>): Promise<SaveSettingsResult> {
+/** Validate the posted form (pure: no database). */
+export function parseSettingsForm(form: Record<string, FormDataEntryValue>): SaveSettingsResult {
   const fieldErrors: Partial<Record<SettingsField, string>> = {};
   const collect = (issues: readonly z.core.$ZodIssue[]) => {
     for (const issue of issues) {
@@ -43,8 +44,14 @@ export async function saveSettingsForm(db: Db, shop: string, form: Record<string
     collect(parsed.error.issues);
     return { kind: "invalid", fieldErrors };
   }
-  await saveShopSettings(db, shop, parsed.data);
   return { kind: "saved", settings: parsed.data };
+}
+
+/** Validate, then write only when every field is valid (an invalid form changes nothing). */
+export async function saveSettingsForm(db: Db, shop: string, form: Record<string, FormDataEntryValue>): Promise<SaveSettingsResult> {
+  const result = parseSettingsForm(form);
+  if (result.kind === "saved") await saveShopSettings(db, shop, result.settings);
+  return result;
 }
 
 const LIMITS: Partial<Record<SettingsField, string>> = {

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOnlineOrder, money, moneySet, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildCustomer, buildOnlineOrder, money, moneySet, toWebhookBody } from "~/core/orders/testing/order-factory";
 import { parseCsv } from "~/core/reports/csv";
 import { addAmounts } from "~/core/orders/decimal";
 import type { Db } from "~/db.server";
@@ -74,6 +74,11 @@ async function sendOrder(app: RunningApp, shop: string, overrides: Parameters<ty
 }
 
 /** An order total in USD everywhere Shopify states it (shop and presentment the same). */
+/** Each order its own buyer (the factory's default customer would merge every order into one profile). */
+const buyer = (n: bigint) => {
+  const email = `buyer-${n}@example.com`;
+  return { email, contact_email: email, customer: buildCustomer({ id: 7300000000000n + n, email }) };
+};
 const totals = (total: string) => {
   const set = moneySet(money(total, "USD"), money(total, "USD"));
   return { total_price: total, current_total_price: total, total_price_set: set, current_total_price_set: set, presentment_currency: "USD" };
@@ -113,9 +118,9 @@ describe("report pages in Chromium", () => {
 
     for (const v of visits) await sendBatch(app, v.shop, visitBatch(v));
     await waitFor(async () => (await db.pixelEvent.count({ where: { processedAt: null } })) === 0 && (await db.pixelEvent.count()) > 0, { what: "events sessionized", timeoutMs: 60_000 });
-    for (const v of visits) await sendOrder(app, v.shop, { id: v.orderId, checkout_token: v.checkoutToken, ...totals(v.total) });
+    for (const v of visits) await sendOrder(app, v.shop, { id: v.orderId, checkout_token: v.checkoutToken, ...buyer(v.orderId), ...totals(v.total) });
     // A POS order: no visit to match, and not forwarded by default policy (deliberately skipped).
-    await sendOrder(app, TEST_SHOP, { id: 6100000000009n, checkout_token: null as never, source_name: "pos", ...totals("45.00") });
+    await sendOrder(app, TEST_SHOP, { id: 6100000000009n, checkout_token: null as never, source_name: "pos", ...buyer(9n), ...totals("45.00") });
     let state = "";
     await waitFor(
       async () => {
@@ -170,6 +175,12 @@ describe("report pages in Chromium", () => {
     const metaSkipped = metaRows.find((r) => r.status === "skipped")?._count._all ?? 0;
     expect(metaDelivered + metaSkipped).toBe(orders);
     expect(await meta.innerText()).toContain(`${metaDelivered} delivered · ${metaSkipped} skipped`);
+    // Broken down by the channel of each order's matched visit; the POS order matched none.
+    const orderRows = await db.order.findMany({ where, select: { sessionId: true } });
+    const sessionChannels = await db.visitSession.findMany({ where: { ...where, id: { in: orderRows.flatMap((o) => (o.sessionId ? [o.sessionId] : [])) } }, select: { channel: true } });
+    const expectedChannels = new Set([...sessionChannels.map((c) => c.channel.replace(/_/g, " ")), ...(orderRows.some((o) => !o.sessionId) ? ["unattributed"] : [])]);
+    expect(expectedChannels.has("unattributed")).toBe(true);
+    for (const channel of expectedChannels) expect((await meta.innerText()).toLowerCase()).toContain(channel);
     const tiktok = admin.page.getByTestId("destination-tiktok");
     expect(await tiktok.innerText()).toMatch(/below 95%/);
     expect(await admin.page.getByText("Below your 95% delivery threshold").count()).toBe(1);
