@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, Layout, Page, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
@@ -74,7 +74,7 @@ export default function Settings() {
                   {field("sessionTimeoutMinutes", "Session timeout", "A visit ends after this much inactivity (5–240).", "minutes")}
                   {field("retentionDays", "Data retention", "Storefront events and delivery logs older than this are deleted (7–730).", "days")}
                   {field("deliveryThresholdPercent", "Delivery threshold", "The overview warns when a destination receives a smaller share of orders (0–100).", "%")}
-                  {field("proxySubpath", "App proxy subpath", "The path under /apps/ on the storefront the pixel sends to (lowercase letters, digits, hyphens).")}
+                  {field("proxySubpath", "App proxy subpath", "The path under /apps/ on the storefront the pixel sends to (lowercase letters, digits, hyphens). It must match the app proxy subpath set for the app in Shopify.")}
                   <Checkbox
                     label="Filter bot traffic"
                     helpText="Events from known crawlers are stored but not forwarded or counted."
@@ -85,9 +85,11 @@ export default function Settings() {
                   />
                 </FormLayout>
               </Card>
-              <Button submit variant="primary" loading={navigation.state === "submitting"}>
-                Save
-              </Button>
+              <InlineStack align="end">
+                <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                  Save
+                </Button>
+              </InlineStack>
             </BlockStack>
           </Form>
         </Layout.Section>

@@ -244,8 +244,21 @@ describe("report pages in Chromium", () => {
     const scores = await admin.page.getByTestId("scores").innerText();
     expect(scores).toMatch(new RegExp(`Checkout completed\\s+${completed}`));
     expect(scores).toContain("Page viewed");
-    const presence = await admin.page.getByTestId("presence").innerText();
-    expect(presence).toContain("Meta click id (fbclid/_fbc)");
+    // Presence rates, recomputed here from the stored rows (JSON parsed, not the page's LIKE filters).
+    const rows = (await admin.page.getByTestId("presence").locator("tr").allInnerTexts()).map((r) => r.split("\t").map((c) => c.trim()));
+    const header = rows[0]!;
+    const cell = (label: string, eventLabel: string) => rows.find((r) => r[0]!.replace(/\s+/g, " ").startsWith(label))![header.indexOf(eventLabel)];
+    const rate = (n: number, total: number) => `${((n / total) * 100).toFixed(0)}%`;
+    const pageViews = await db.pixelEvent.findMany({ where: { shop: TEST_SHOP, name: "page_viewed", isBot: false } });
+    const withFbc = pageViews.filter((e) => {
+      const identity = JSON.parse(e.identity) as { clickIds?: Record<string, unknown>; cookies?: Record<string, unknown> };
+      return Boolean(identity.clickIds?.fbclid ?? identity.cookies?._fbc);
+    }).length;
+    expect(withFbc).toBeGreaterThan(0);
+    expect(cell("Meta click id", "Page viewed")).toBe(rate(withFbc, pageViews.length));
+    const contact = await db.pixelEvent.findMany({ where: { shop: TEST_SHOP, name: "checkout_contact_info_submitted", isBot: false } });
+    expect(cell("Email (hashed)", "Checkout contact info submitted")).toBe(rate(contact.filter((e) => e.emailHash).length, contact.length));
+    expect(cell("Value", "Checkout completed")).toBe("100%");
     expect(await admin.page.getByText("Match scores are Trueline's estimate").count()).toBe(1);
     expect(admin.problems()).toEqual([]);
     await admin.screenshot("data-quality");
