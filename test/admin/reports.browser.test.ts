@@ -191,6 +191,17 @@ describe("report pages in Chromium", () => {
     await admin.page.getByTestId("orders-chart").locator("svg").first().waitFor();
     expect(admin.problems()).toEqual([]);
     await admin.screenshot("overview-with-data");
+
+    // A range before any data: the same page counts nothing. A malformed range says so and falls back to the default.
+    const day = new Date(rangeStart.getTime() - 30 * 86_400_000).toISOString().slice(0, 10);
+    await admin.open(`/app?from=${day}&to=${day}`);
+    expect(await tile("orders")).toBe("0");
+    expect(await tile("events")).toBe("0");
+    await admin.open("/app?from=last-week");
+    expect(await admin.page.getByText("That range could not be used").count()).toBe(1);
+    expect(await tile("orders")).toBe(String(orders));
+    expect(admin.problems()).toEqual([]);
+    await admin.screenshot("overview-invalid-range");
   });
 
   it("attribution report shows channel rows and a CSV that parses back to the same totals", async () => {
