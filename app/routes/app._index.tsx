@@ -154,6 +154,28 @@ export default function Overview() {
                   <Text as="p" tone="subdued">
                     Delivered or deliberately skipped (policy, consent) over every order the destination should have received. Your threshold: {data.thresholdPercent}%.
                   </Text>
+                  {data.destinations.some((d) => d.share !== null) ? (
+                    <div style={{ height: 100 + 80 * data.destinations.length, marginBottom: 16 }} data-testid="share-chart">
+                      <ClientOnly fallback={<Text as="p" tone="subdued">Loading chart…</Text>}>
+                        {() => (
+                          <PolarisVizProvider>
+                            <BarChart
+                              theme="Light"
+                              direction="horizontal"
+                              xAxisOptions={{ labelFormatter: (v) => `${v}%` }}
+                              data={[
+                                {
+                                  name: "Delivered or skipped (%)",
+                                  data: data.destinations.map((d) => ({ key: d.label, value: d.share === null ? null : Math.round(d.share * 1000) / 10 })),
+                                },
+                                { name: `Threshold (${data.thresholdPercent}%)`, data: data.destinations.map((d) => ({ key: d.label, value: data.thresholdPercent })) },
+                              ]}
+                            />
+                          </PolarisVizProvider>
+                        )}
+                      </ClientOnly>
+                    </div>
+                  ) : null}
                   {data.destinations.length === 0 ? (
                     <Text as="p">No destination connected yet.</Text>
                   ) : (

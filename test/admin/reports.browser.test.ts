@@ -189,6 +189,7 @@ describe("report pages in Chromium", () => {
     expect(kinds).toMatch(/Online\s+3/);
     expect(kinds).toMatch(/Pos\s+1/);
     await admin.page.getByTestId("orders-chart").locator("svg").first().waitFor();
+    await admin.page.getByTestId("share-chart").locator("svg").first().waitFor();
     expect(admin.problems()).toEqual([]);
     await admin.screenshot("overview-with-data");
 
