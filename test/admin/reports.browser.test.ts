@@ -234,7 +234,7 @@ describe("report pages in Chromium", () => {
     expect(addAmounts(campaignRows.map((r) => r[4]!), "USD")).toBe(revenue);
     expect(channelRows.reduce((a, r) => a + Number(r[5]), 0)).toBeCloseTo(creditedOrders.size, 6);
     expect(rows.flat()).not.toContain("other-shop-secret");
-    expect(await admin.page.evaluate(() => (window as unknown as { __truelineToasts: Array<{ message: string }> }).__truelineToasts.map((t) => t.message))).toContain(download.suggestedFilename() ? `Downloaded ${download.suggestedFilename()}` : "");
+    expect(await admin.page.evaluate(() => (window as unknown as { __truelineToasts: Array<{ message: string }> }).__truelineToasts.map((t) => t.message))).toContain(`Downloaded ${download.suggestedFilename()}`);
 
     // Another model over the same range keeps the revenue total (credit is split, never created).
     await admin.open("/app/attribution?model=linear");
