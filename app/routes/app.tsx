@@ -25,6 +25,7 @@ export default function App() {
         <Link to="/app/destinations">Destinations</Link>
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/attribution">Attribution</Link>
+        <Link to="/app/data-quality">Data quality</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />

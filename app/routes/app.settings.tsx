@@ -1,0 +1,103 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, TextField } from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { authenticate } from "~/shopify.server";
+import { prisma } from "~/db.server";
+import { getSettings, saveSettingsForm } from "~/services/settings.server";
+import { RouteErrorBanner } from "~/components/reports/route-error";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return { settings: await getSettings(prisma(), session.shop) };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const result = await saveSettingsForm(prisma(), session.shop, Object.fromEntries(await request.formData()));
+  return result.kind === "saved" ? { ok: true as const, fieldErrors: {}, savedAt: new Date().toISOString() } : { ok: false as const, fieldErrors: result.fieldErrors, savedAt: null };
+};
+
+type Fields = "attributionLookbackDays" | "sessionTimeoutMinutes" | "retentionDays" | "deliveryThresholdPercent" | "proxySubpath";
+
+export default function Settings() {
+  const { settings } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const [values, setValues] = useState<Record<Fields, string>>({
+    attributionLookbackDays: String(settings.attributionLookbackDays),
+    sessionTimeoutMinutes: String(settings.sessionTimeoutMinutes),
+    retentionDays: String(settings.retentionDays),
+    deliveryThresholdPercent: String(settings.deliveryThresholdPercent),
+    proxySubpath: settings.proxySubpath,
+  });
+  const [botFiltering, setBotFiltering] = useState(settings.botFiltering);
+  const errors: Partial<Record<string, string>> = result?.fieldErrors ?? {};
+  useEffect(() => {
+    if (result?.ok) shopify.toast.show("Settings saved");
+    else if (result && !result.ok) shopify.toast.show("Settings not saved: check the highlighted fields", { isError: true });
+  }, [result, shopify]);
+  const field = (name: Fields, label: string, help: string, suffix?: string) => (
+    <TextField
+      label={label}
+      name={name}
+      value={values[name]}
+      onChange={(v) => setValues((s) => ({ ...s, [name]: v }))}
+      helpText={help}
+      error={errors[name]}
+      suffix={suffix}
+      autoComplete="off"
+      inputMode={name === "proxySubpath" ? "text" : "numeric"}
+    />
+  );
+  return (
+    <Page title="Settings">
+      <Layout>
+        <Layout.Section>
+          <Form method="post">
+            <BlockStack gap="400">
+              {result?.ok ? (
+                <Banner tone="success" title="Settings saved">
+                  <p>New values apply to events and orders from now on.</p>
+                </Banner>
+              ) : null}
+              {result && !result.ok ? (
+                <Banner tone="critical" title="Settings were not saved">
+                  <p>Fix the highlighted fields and save again. Nothing was changed.</p>
+                </Banner>
+              ) : null}
+              <Card>
+                <FormLayout>
+                  {field("attributionLookbackDays", "Attribution lookback", "Visits up to this many days before an order can earn credit (1–90).", "days")}
+                  {field("sessionTimeoutMinutes", "Session timeout", "A visit ends after this much inactivity (5–240).", "minutes")}
+                  {field("retentionDays", "Data retention", "Storefront events and delivery logs older than this are deleted (7–730).", "days")}
+                  {field("deliveryThresholdPercent", "Delivery threshold", "The overview warns when a destination receives a smaller share of orders (0–100).", "%")}
+                  {field("proxySubpath", "App proxy subpath", "The path under /apps/ on the storefront the pixel sends to (lowercase letters, digits, hyphens). It must match the app proxy subpath set for the app in Shopify.")}
+                  <Checkbox
+                    label="Filter bot traffic"
+                    helpText="Events from known crawlers are stored but not forwarded or counted."
+                    name="botFiltering"
+                    checked={botFiltering}
+                    onChange={setBotFiltering}
+                    error={errors.botFiltering}
+                  />
+                </FormLayout>
+              </Card>
+              <InlineStack align="end">
+                <Button submit variant="primary" loading={navigation.state === "submitting"}>
+                  Save
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </Form>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBanner title="Settings" />;
+}
