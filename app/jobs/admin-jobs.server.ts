@@ -57,6 +57,7 @@ export async function runAdminJobsTick(deps: AdminJobDeps, handlers: readonly Ad
     const result = await handler.runChunk({ db: deps.db, job, now, log: deps.log });
     const progress = nextProgress(job, result);
     const kept = await recordAdminJobProgress(deps.db, deps.workerId, job.id, { ...progress, cursor: result.cursor, now: new Date(deps.now()) });
+    deps.log.info("admin job chunk", { jobId: job.id, kind: job.kind, from: job.cursor ?? "", handled: result.handled, done: progress.done, total: progress.total, kept });
     if (!kept) deps.log.warn("admin job lease lost; chunk result dropped", { jobId: job.id, kind: job.kind });
   } catch (error) {
     deps.log.error("admin job failed", { jobId: job.id, kind: job.kind, error });

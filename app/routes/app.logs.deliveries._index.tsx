@@ -8,7 +8,7 @@ import { prisma } from "~/db.server";
 import { parseLogFilter, filterToQuery } from "~/core/logs/filters";
 import { getDeliveriesPage } from "~/services/logs.server";
 import { startReplayAllFailed } from "~/services/replay.server";
-import { ActionFeedback, LogsErrorBoundary, formatTime, statusTone, type ActionResult } from "~/components/logs/feedback";
+import { ActionFeedback, EMPTY_IMAGE, LogsErrorBoundary, formatTime, statusTone, type ActionResult } from "~/components/logs/feedback";
 import { LogsTabs } from "~/components/logs/tabs";
 import { FilterBar } from "~/components/logs/filter-bar";
 
@@ -114,7 +114,7 @@ export default function DeliveriesLog() {
             </InlineStack>
             {job ? (
               <BlockStack gap="100">
-                <ProgressBar progress={percent} tone={job.status === "failed" ? "critical" : "primary"} size="small" />
+                <ProgressBar animated={false} progress={percent} tone={job.status === "failed" ? "critical" : "primary"} size="small" />
                 <Text as="p" variant="bodySm" tone={job.status === "failed" ? "critical" : "subdued"}>
                   <span data-testid="replay-progress">
                     {job.status === "done"
@@ -130,7 +130,7 @@ export default function DeliveriesLog() {
         </Card>
         <Card padding="0">
           {rows.length === 0 ? (
-            <EmptyState heading="No deliveries match these filters" image="">
+            <EmptyState heading="No deliveries match these filters" image={EMPTY_IMAGE}>
               <p>Deliveries appear here as orders and storefront events are sent to your destinations. Try a longer time range or fewer filters.</p>
             </EmptyState>
           ) : (

@@ -5,7 +5,7 @@ import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { filterToQuery, parseLogFilter } from "~/core/logs/filters";
 import { getEventsPage } from "~/services/logs.server";
-import { LogsErrorBoundary, formatTime } from "~/components/logs/feedback";
+import { EMPTY_IMAGE, LogsErrorBoundary, formatTime } from "~/components/logs/feedback";
 import { LogsTabs } from "~/components/logs/tabs";
 import { FilterBar } from "~/components/logs/filter-bar";
 
@@ -39,7 +39,7 @@ export default function EventsLog() {
         <FilterBar values={data.filter} errors={data.errors} eventNames={data.eventNames} />
         <Card padding="0">
           {rows.length === 0 ? (
-            <EmptyState heading="No storefront events match these filters" image="">
+            <EmptyState heading="No storefront events match these filters" image={EMPTY_IMAGE}>
               <p>Events appear here once the web pixel is active and shoppers browse the store. Try a longer time range or fewer filters.</p>
             </EmptyState>
           ) : (

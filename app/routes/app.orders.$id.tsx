@@ -5,7 +5,7 @@ import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { getOrderPage } from "~/services/logs.server";
-import { LogsErrorBoundary, formatTime, statusTone } from "~/components/logs/feedback";
+import { EMPTY_IMAGE, LogsErrorBoundary, formatTime, statusTone } from "~/components/logs/feedback";
 
 /** The Shopify order id (the number in the order's admin URL). */
 const OrderIdSchema = z.string().regex(/^[0-9]{1,20}$/);
@@ -147,7 +147,7 @@ export default function OrderDetail() {
             </Card>
             <Card padding="0">
               {o.deliveries.length === 0 ? (
-                <EmptyState heading="Nothing was sent for this order" image="">
+                <EmptyState heading="Nothing was sent for this order" image={EMPTY_IMAGE}>
                   <p>No destination was connected when the order arrived, or none wanted it.</p>
                 </EmptyState>
               ) : (

@@ -57,3 +57,10 @@ export function formatTime(isoText: string | null): string {
   const d = new Date(isoText);
   return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
+
+/** A small neutral illustration for empty states (inline, so nothing is fetched from elsewhere). */
+export const EMPTY_IMAGE =
+  "data:image/svg+xml;utf8," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120"><rect x="20" y="28" width="80" height="64" rx="8" fill="#e3e3e3"/><rect x="32" y="42" width="56" height="6" rx="3" fill="#b5b5b5"/><rect x="32" y="56" width="40" height="6" rx="3" fill="#c9c9c9"/><rect x="32" y="70" width="48" height="6" rx="3" fill="#c9c9c9"/></svg>',
+  );
