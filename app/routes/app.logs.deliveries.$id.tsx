@@ -29,6 +29,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<A
   const r = await replayOneDelivery(prisma(), session.shop, id.data, new Date());
   if (r.kind === "not-found") throw new Response("Not found", { status: 404 });
   if (r.kind === "not-replayable") return { ok: false, message: `Only failed or expired deliveries can be replayed; this one is ${r.status}.` };
+  if (r.waitingFor) return { ok: true, message: `Delivery queued again; it will be sent once ${r.waitingFor} is resumed.` };
   return { ok: true, message: "Delivery queued again; it will be sent in a moment." };
 };
 

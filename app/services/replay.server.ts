@@ -20,7 +20,7 @@ export type ReplayParams = z.infer<typeof ReplayParamsSchema>;
 /** Rows re-queued per chunk (one short transaction each; progress is written after every chunk). */
 export const REPLAY_CHUNK = 200;
 
-export type ReplayOneResult = { kind: "queued" } | { kind: "not-found" } | { kind: "not-replayable"; status: string };
+export type ReplayOneResult = { kind: "queued"; waitingFor: string | null } | { kind: "not-found" } | { kind: "not-replayable"; status: string };
 
 export async function replayOneDelivery(db: Db, shop: string, id: string, now: Date): Promise<ReplayOneResult> {
   const found = await getDeliveryDetail(db, shop, id);
@@ -28,7 +28,8 @@ export async function replayOneDelivery(db: Db, shop: string, id: string, now: D
   const n = await replayDeliveries(db, shop, [id], now);
   if (n === 0) return { kind: "not-replayable", status: found.delivery.status };
   wakeWorker();
-  return { kind: "queued" };
+  // A paused destination keeps its queue until the merchant resumes it: say so.
+  return { kind: "queued", waitingFor: found.destination?.pausedAt ? found.destination.label : null };
 }
 
 export type StartReplayResult =
