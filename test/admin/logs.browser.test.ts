@@ -7,7 +7,10 @@ import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
 import { TEST_API_SECRET, TEST_SHOP } from "../support/env";
 import { checkoutJourney } from "../support/pixel";
-import { openDb, seedDestination, seedInstalledShop } from "../support/seed";
+import { openDb, seedDestination, seedInstalledShop, testKey } from "../support/seed";
+import { resumeDestination, saveDestination } from "~/data/destinations.server";
+import { destinations as adapters } from "~/destinations/registry";
+import { DestinationPolicySchema } from "~/destinations/policy";
 import { signedProxyUrl, webhookHeaders } from "../support/shopify-signing";
 import { waitFor } from "../support/wait";
 
@@ -17,7 +20,10 @@ import { waitFor } from "../support/wait";
  * Meta answers "Event Timestamp Too Old", a permanent failure), the merchant finds
  * the failures, reads the attempts and the order's explanation, the cause goes away,
  * one delivery is replayed by hand and the rest by "Replay all failed" in the
- * background; every event then reaches Meta exactly once.
+ * background; every event then reaches Meta exactly once. TikTok meanwhile has a
+ * wrong token: the platform's auth error pauses it (its rows wait, they do not fail),
+ * the log says so, and fixing the token through the data module and resuming sends
+ * what waited, once.
  */
 const OTHER_SHOP = "trueline-other.myshopify.com";
 const DAY = 86_400_000;
@@ -32,6 +38,7 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
   let drop: () => Promise<void>;
   let admin: AdminBrowser;
   let metaId: string;
+  let tiktokId: string;
   let clockSkew = 8 * DAY;
 
   const orderId = 6100200300400n;
@@ -45,7 +52,7 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     await seedInstalledShop(db, OTHER_SHOP);
     standins = await startStandins({ now: () => Date.now() + clockSkew });
     metaId = (await seedDestination(db, TEST_SHOP, "meta", { ...standins.credentials.meta })).id;
-    await seedDestination(db, TEST_SHOP, "tiktok", { pixelCode: standins.credentials.tiktok.pixelCode, accessToken: standins.credentials.tiktok.accessToken });
+    tiktokId = (await seedDestination(db, TEST_SHOP, "tiktok", { pixelCode: standins.credentials.tiktok.pixelCode, accessToken: "revoked-tiktok-token-0001" })).id;
     app = await startApp({ databaseUrl: database.url, env: { DESTINATION_BASE_URLS: JSON.stringify(standins.urls) } });
     admin = await openAdmin(app.url, TEST_SHOP);
   });
@@ -84,8 +91,14 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     );
     expect(failed.length).toBeGreaterThanOrEqual(2);
     expect(standins.received("meta")).toHaveLength(0);
-    // TikTok accepted its copy: the log holds delivered rows too.
-    await waitFor(async () => (await db.delivery.count({ where: { shop: TEST_SHOP, destinationId: { not: metaId }, status: "delivered" } })) > 0, { what: "TikTok delivered" });
+    // TikTok refused the token: the destination is paused and its rows wait (retrying), not failed.
+    const tiktok = await waitFor(async () => {
+      const d = await db.destination.findUniqueOrThrow({ where: { id: tiktokId } });
+      return d.pausedAt ? d : undefined;
+    }, { what: "TikTok paused" });
+    expect(tiktok.pausedReason).toMatch(/40105|token/i);
+    expect(await db.delivery.count({ where: { destinationId: tiktokId, status: "failed" } })).toBe(0);
+    expect(standins.received("tiktok")).toHaveLength(0);
   });
 
   it("filters the deliveries log by status failed through the URL", async () => {
@@ -101,6 +114,8 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     const badges = await rows.locator(".Polaris-Badge").allInnerTexts();
     expect(badges.every((b) => b.includes("failed"))).toBe(true);
     expect(await admin.page.getByText(`${failedCount} failed or expired deliveries`).count()).toBe(1);
+    // The paused destination is called out, with the platform's reason.
+    expect(await admin.page.getByText("TikTok is paused").count()).toBe(1);
     await admin.screenshot("logs-deliveries-failed");
     expect(admin.problems()).toEqual([]);
   });
@@ -123,6 +138,7 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     expect(text).not.toContain(EMAIL);
     expect(text).not.toContain(BROWSER_IP);
     expect(text).not.toContain(standins.credentials.meta.accessToken);
+    expect(text).not.toContain(checkoutToken);
     expect(await admin.page.getByRole("button", { name: "Replay" }).count()).toBe(1);
     await admin.screenshot("logs-delivery-failed");
     expect(admin.problems()).toEqual([]);
@@ -198,6 +214,33 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     expect(admin.problems()).toEqual([]);
   });
 
+  it("fixing TikTok's token through the data module and resuming sends what waited, once", async () => {
+    const adapter = adapters.tiktok;
+    await saveDestination(db, testKey(), {
+      shop: TEST_SHOP,
+      id: tiktokId,
+      kind: "tiktok",
+      label: adapter.displayName,
+      config: { pixelCode: standins.credentials.tiktok.pixelCode, accessToken: standins.credentials.tiktok.accessToken },
+      secretFields: adapter.secretFields,
+      policy: DestinationPolicySchema.parse({}),
+    });
+    await resumeDestination(db, TEST_SHOP, tiktokId, new Date());
+    const rows = await waitFor(async () => {
+      const all = await db.delivery.findMany({ where: { destinationId: tiktokId } });
+      return all.length > 0 && all.every((r) => r.status === "delivered" || r.status === "skipped") ? all : undefined;
+    }, { what: "TikTok deliveries delivered after the fix" });
+    const sent = standins.received("tiktok").map((r) => r.eventId).sort();
+    expect(sent).toEqual(rows.filter((r) => r.status === "delivered").map((r) => r.eventId).sort());
+    expect(new Set(sent).size).toBe(sent.length);
+    await admin.open(`/app/logs/deliveries?destination=${tiktokId}`);
+    expect(await admin.page.getByText("TikTok is paused").count()).toBe(0);
+    const badges = await admin.page.locator(".Polaris-IndexTable__TableRow .Polaris-Badge").allInnerTexts();
+    expect(badges.length).toBe(rows.length);
+    expect(badges.every((b) => b.includes("delivered") || b.includes("skipped"))).toBe(true);
+    expect(admin.problems()).toEqual([]);
+  });
+
   it("lists storefront events newest first, filterable by order id", async () => {
     await admin.open(`/app/logs/events?order=${orderId}&range=all`);
     const rows = admin.page.locator(".Polaris-IndexTable__TableRow");
@@ -208,8 +251,8 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
     const names = await admin.page.locator(".Polaris-IndexTable__TableRow td:nth-child(2)").allInnerTexts();
     const all = await db.pixelEvent.findMany({ where: { shop: TEST_SHOP }, orderBy: [{ occurredAt: "desc" }, { id: "desc" }] });
     expect(names).toEqual(all.map((e) => e.name));
-    const text = await admin.page.locator("body").innerText();
-    expect(text).not.toContain(checkoutToken.slice(0, 12) + "x"); // sanity: page renders
+    // Checkout links carry the checkout's access token in their path: never shown.
+    expect(await admin.page.locator("body").innerText()).not.toContain(checkoutToken);
     await admin.screenshot("logs-events");
     // A bad filter value is reported, not trusted.
     await admin.open("/app/logs/events?order=not-a-number");

@@ -40,6 +40,12 @@ describe("redactUrl / redactText / redactStoredBody", () => {
     expect(u).not.toContain("pw@");
     expect(u).toContain("x=1");
   });
+  it("hides tokens in checkout and order-status paths, keeps words and numeric ids", () => {
+    expect(redactUrl("https://shop.example.com/checkouts/cn/c0ffee00c0ffee00c0ffee00c0ffee00/thank-you")).toBe("https://shop.example.com/checkouts/cn/[token]/thank-you");
+    expect(redactUrl("https://shop.example.com/products/trail-runner-2024-limited-edition/45123456789012")).toBe(
+      "https://shop.example.com/products/trail-runner-2024-limited-edition/45123456789012",
+    );
+  });
   it("scrubs tokens inside free text", () => {
     const t = redactText("POST https://graph.facebook.com/v24.0/1/events?access_token=EAAB123 failed for 198.51.100.7");
     expect(t).not.toContain("EAAB123");

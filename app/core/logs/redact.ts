@@ -26,6 +26,11 @@ export const REDACTED = {
   phone: "[phone hidden]",
 } as const;
 
+/** A path segment that is a token, not a word or an id: 16+ letters and digits mixed, no hyphen. */
+function isPathToken(segment: string): boolean {
+  return /^[A-Za-z0-9_]{16,}$/.test(segment) && /[0-9]/.test(segment) && /[A-Za-z]/.test(segment);
+}
+
 /** A URL with credential-like query parameters (and personal data in any parameter) replaced. */
 export function redactUrl(text: string): string {
   let url: URL;
@@ -38,6 +43,11 @@ export function redactUrl(text: string): string {
     if (SECRET_KEY.test(key) || /^(key|code|access_token|id_token)$/i.test(key)) url.searchParams.set(key, REDACTED.secret);
     else url.searchParams.set(key, redactText(url.searchParams.get(key) ?? ""));
   }
+  // Checkout, cart and order-status links carry access tokens in the path (/checkouts/cn/<token>).
+  url.pathname = url.pathname
+    .split("/")
+    .map((seg) => (isPathToken(seg) ? "[token]" : seg))
+    .join("/");
   if (url.username || url.password) {
     url.username = "";
     url.password = "";
