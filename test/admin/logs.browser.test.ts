@@ -102,7 +102,9 @@ describe("logs, delivery and order detail, replay in Chromium", () => {
   });
 
   it("filters the deliveries log by status failed through the URL", async () => {
-    await admin.open("/app/logs/deliveries");
+    // The nav's "Logs" link opens on the deliveries tab.
+    await admin.open("/app/logs");
+    await admin.page.waitForURL(/\/app\/logs\/deliveries/);
     await admin.page.getByRole("heading", { name: "Logs" }).waitFor();
     await admin.page.getByLabel("Status").selectOption("failed");
     await admin.page.getByRole("button", { name: "Apply filters" }).click();
