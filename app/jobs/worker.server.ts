@@ -6,6 +6,8 @@ import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
 import { onWake } from "./wake.server";
+import { runAdminJobsTick } from "./admin-jobs.server";
+import { adminJobHandlers } from "./admin-job-handlers.server";
 
 export interface WorkerOptions {
   db: Db;
@@ -36,7 +38,8 @@ export interface WorkerHandle {
 
 /**
  * The background loop: stored webhooks → orders, conversions and outbox rows;
- * pixel events → profiles and sessions; due outbox rows → platforms. Every error
+ * pixel events → profiles and sessions; due outbox rows → platforms; admin jobs
+ * (bulk replay…) one chunk per pass. Every error
  * is caught and logged; the loop keeps going (graphile-worker's "always release").
  */
 export function startWorker(opts: WorkerOptions): WorkerHandle {
@@ -64,6 +67,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
         handled += await processWebhooksTick(deps);
         handled += await processPixelEventsTick(deps);
         handled += await runDeliveryTick(deps);
+        handled += await runAdminJobsTick(deps, adminJobHandlers);
         failures = 0;
       } catch (error) {
         failures++;

@@ -1,0 +1,66 @@
+import { useEffect, useRef } from "react";
+import { isRouteErrorResponse, useRouteError } from "@remix-run/react";
+import { Banner, BlockStack, Page } from "@shopify/polaris";
+import { useAppBridge } from "@shopify/app-bridge-react";
+
+export type ActionResult = { ok: true; message: string } | { ok: false; message: string; fieldErrors?: Record<string, string> };
+
+/** An action's answer shown twice: a toast (App Bridge) and an inline banner that stays. */
+export function ActionFeedback({ result }: { result: ActionResult | undefined }) {
+  const shopify = useAppBridge();
+  const shown = useRef<ActionResult | undefined>(undefined);
+  useEffect(() => {
+    if (!result || shown.current === result) return;
+    shown.current = result;
+    shopify.toast.show(result.message, { isError: !result.ok });
+  }, [result, shopify]);
+  if (!result) return null;
+  return (
+    <Banner tone={result.ok ? "success" : "critical"} title={result.ok ? "Done" : "That did not work"}>
+      <p>{result.message}</p>
+    </Banner>
+  );
+}
+
+/** The per-route error state: a Banner naming what happened, inside the admin frame. */
+export function LogsErrorBoundary({ title }: { title: string }) {
+  const error = useRouteError();
+  const notFound = isRouteErrorResponse(error) && error.status === 404;
+  const message = notFound
+    ? "It does not exist in this store, or it was removed."
+    : isRouteErrorResponse(error)
+      ? `${error.status} ${error.statusText || ""}`.trim()
+      : "Something went wrong while loading this page. Try again; if it keeps happening, contact support.";
+  return (
+    <Page title={title} backAction={{ content: "Logs", url: "/app/logs/deliveries" }}>
+      <BlockStack gap="400">
+        <Banner tone="critical" title={notFound ? "Not found" : "This page could not be loaded"}>
+          <p>{message}</p>
+        </Banner>
+      </BlockStack>
+    </Page>
+  );
+}
+
+const STATUS_TONE: Record<string, "success" | "critical" | "warning" | "info" | undefined> = {
+  delivered: "success",
+  failed: "critical",
+  expired: "critical",
+  retrying: "warning",
+  pending: "info",
+  skipped: undefined,
+};
+export const statusTone = (status: string) => STATUS_TONE[status];
+
+export function formatTime(isoText: string | null): string {
+  if (!isoText) return "—";
+  const d = new Date(isoText);
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** A small neutral illustration for empty states (inline, so nothing is fetched from elsewhere). */
+export const EMPTY_IMAGE =
+  "data:image/svg+xml;utf8," +
+  encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="120" viewBox="0 0 120 120"><rect x="20" y="28" width="80" height="64" rx="8" fill="#e3e3e3"/><rect x="32" y="42" width="56" height="6" rx="3" fill="#b5b5b5"/><rect x="32" y="56" width="40" height="6" rx="3" fill="#c9c9c9"/><rect x="32" y="70" width="48" height="6" rx="3" fill="#c9c9c9"/></svg>',
+  );
