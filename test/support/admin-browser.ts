@@ -116,8 +116,9 @@ export async function openAdmin(appUrl: string, shop: string, opts: { token?: st
     }
     return route.fulfill({ status: 200, contentType: route.request().resourceType() === "stylesheet" ? "text/css" : "text/plain", body: "" });
   });
-  // Nothing else may leave the machine.
-  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+  // Nothing else may leave the machine. (Playwright tries the LAST registered route first,
+  // so this one must not match the CDN, or the App Bridge stand-in above never loads.)
+  await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost|cdn\.shopify\.com\/)/, (route) => route.abort());
   const page = await context.newPage();
   const problems: string[] = [];
   const aborted: string[] = [];
