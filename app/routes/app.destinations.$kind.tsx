@@ -140,6 +140,7 @@ function TestResult({ result }: { result: TestEventResult }) {
       <div data-testid="test-summary">
         <Banner tone={ok ? "success" : "critical"} title={result.summary} />
       </div>
+      {result.caveat && <Banner tone="info" title={result.caveat} />}
       <Text as="h3" variant="headingSm">
         Request sent ({result.durationMs} ms)
       </Text>

@@ -196,10 +196,14 @@ export async function saveDestinationForm(
       const stored = existing?.config[f.key];
       if (typed !== "") candidate[f.key] = typed;
       else if (typeof stored === "string" && stored !== "") candidate[f.key] = stored;
+      // "" (not absent) so the adapter's own "paste your token" message is the one shown.
+      else if (f.required) candidate[f.key] = "";
     } else if (f.control.type === "checkbox") {
       candidate[f.key] = raw === "on";
     } else if (raw !== undefined) {
       candidate[f.key] = raw;
+    } else if (f.required && f.control.type === "text") {
+      candidate[f.key] = "";
     }
   }
   const fieldErrors: Record<string, string> = {};
@@ -257,7 +261,25 @@ export type TestEventResult =
       durationMs: number;
       /** One line for the merchant: what happened and what to do. */
       summary: string;
+      /** What this test cannot prove on this platform, when something. */
+      caveat: string | null;
     };
+
+/**
+ * Platforms whose test endpoint cannot vouch for everything. GA4's validation server
+ * does not check the measurement id or API secret (documented), and its production
+ * endpoint answers 2xx even to wrong ones.
+ */
+function testCaveat(kind: DestinationKind, displayName: string, config: Record<string, unknown>): string | null {
+  if (kind === "ga4") {
+    return "Google's validation endpoint checks the event, not the Measurement ID or API secret: compare them with Admin → Data streams, and look for the event in GA4's Realtime report.";
+  }
+  // Meta and TikTok have no separate test endpoint: only a test event code keeps the event out of reports.
+  if ((kind === "meta" || kind === "tiktok") && !config.testEventCode) {
+    return `No test event code is saved, so ${displayName} counts this test purchase as a real one. Copy the code from Events Manager → Test events into "Test event code", save, and send again.`;
+  }
+  return null;
+}
 
 const SECRET_NAME = /token|secret|password|api[_-]?key|authorization|signature/i;
 
@@ -331,7 +353,16 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
   const request = showRequest(built.request);
   if (result.kind === "network-error") {
     const outcome: EventOutcome = { kind: "retry", reason: result.error };
-    return { kind: "sent", request, response: null, networkError: result.error, outcome, durationMs: result.durationMs, summary: summarise(adapter.displayName, outcome, null, result.error) };
+    return {
+      kind: "sent",
+      request,
+      response: null,
+      networkError: result.error,
+      outcome,
+      durationMs: result.durationMs,
+      summary: summarise(adapter.displayName, outcome, null, result.error),
+      caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
+    };
   }
   const classified = adapter.classifyResponse(result.response, 1);
   const outcome: EventOutcome =
@@ -345,5 +376,6 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
     outcome,
     durationMs: result.durationMs,
     summary: summarise(adapter.displayName, outcome, result.response.status, null),
+    caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
   };
 }
