@@ -20,7 +20,11 @@ export function RouteErrorBanner({ title }: { title: string }) {
       <Banner tone="critical" title="This page could not be loaded">
         <BlockStack gap="200">
           <Text as="p">{message}</Text>
-          <Text as="p">Reload the page. If it keeps happening, contact Trueline support with the time it happened.</Text>
+          <Text as="p">
+            {isRouteErrorResponse(error) && error.status === 404
+              ? "Check the address, or pick a page from the menu."
+              : "Reload the page. If it keeps happening, contact Trueline support with the time it happened."}
+          </Text>
         </BlockStack>
       </Banner>
     </Page>

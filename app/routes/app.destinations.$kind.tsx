@@ -203,8 +203,17 @@ export default function DestinationSettings() {
             <NavigationProgress />
             {data.status.kind === "paused" && (
               <Banner tone="warning" title={`Paused since ${formatUtc(data.status.since)}`}>
-                <Text as="p">{data.status.reason}</Text>
-                <Text as="p">Fix the settings below, save, send a test event, then resume it from the Destinations list.</Text>
+                <BlockStack gap="200">
+                  <Text as="p">{data.status.reason}</Text>
+                  <Text as="p">Fix the settings below, save, send a test event, then resume. Events that waited are sent on resume.</Text>
+                  {data.id && (
+                    <Form method="post" action="/app/destinations?index">
+                      <input type="hidden" name="intent" value="resume" />
+                      <input type="hidden" name="id" value={data.id} />
+                      <Button submit>Resume sending</Button>
+                    </Form>
+                  )}
+                </BlockStack>
               </Banner>
             )}
             {saveResult && (

@@ -159,11 +159,23 @@ describe("destinations admin in Chromium", () => {
     expect(await p.getByText("Paused by you in Trueline", { exact: false }).count()).toBeGreaterThan(0);
     expect((await db.destination.findFirstOrThrow({ where: { shop: TEST_SHOP, kind: "meta" } })).pausedAt).not.toBeNull();
     await admin.screenshot("destinations-list-paused");
+    // The form shows why it is paused and can resume too.
+    await admin.open("/app/destinations/meta");
+    expect(await p.getByText("Paused by you in Trueline").count()).toBe(1);
+    await admin.screenshot("destination-meta-paused");
+    await admin.open("/app/destinations");
     await p.getByRole("button", { name: "Resume Meta" }).click();
     await p.getByRole("button", { name: "Pause Meta" }).waitFor();
     expect((await db.destination.findFirstOrThrow({ where: { shop: TEST_SHOP, kind: "meta" } })).pausedAt).toBeNull();
     await admin.screenshot("destinations-list-active");
     expect(admin.problems()).toEqual([]);
+  });
+
+  it("answers an unknown platform with a Banner, not a crash", async () => {
+    await admin.open("/app/destinations/myspace");
+    await page().getByText("This page could not be loaded").waitFor();
+    expect(await page().getByText("Trueline has no destination with that name.", { exact: false }).count()).toBe(1);
+    await admin.screenshot("destination-unknown-kind");
   });
 
   it("another shop's session can neither see nor change this shop's destination", async () => {
