@@ -168,6 +168,13 @@ describe("destinations admin in Chromium", () => {
     await p.getByRole("button", { name: "Pause Meta" }).waitFor();
     expect((await db.destination.findFirstOrThrow({ where: { shop: TEST_SHOP, kind: "meta" } })).pausedAt).toBeNull();
     await admin.screenshot("destinations-list-active");
+    // Paused again, then resumed from the form's banner.
+    await p.getByRole("button", { name: "Pause Meta" }).click();
+    await p.getByRole("button", { name: "Resume Meta" }).waitFor();
+    await admin.open("/app/destinations/meta");
+    await p.getByRole("button", { name: "Resume sending" }).click();
+    await p.getByRole("button", { name: "Pause Meta" }).waitFor();
+    expect((await db.destination.findFirstOrThrow({ where: { shop: TEST_SHOP, kind: "meta" } })).pausedAt).toBeNull();
     expect(admin.problems()).toEqual([]);
   });
 
@@ -198,6 +205,16 @@ describe("destinations admin in Chromium", () => {
       }, ours.id);
       expect(answer.text).toContain("That destination does not exist in this store.");
       expect((await db.destination.findUniqueOrThrow({ where: { id: ours.id } })).pausedAt).toBeNull();
+      // Its "send test event" has no Meta connection to use: ours is not reachable from there.
+      const receivedBefore = standins.received("meta").length;
+      const test = await other.page.evaluate(async () => {
+        const body = new FormData();
+        body.set("intent", "test");
+        const res = await fetch("/app/destinations/meta", { method: "POST", body });
+        return await res.text();
+      });
+      expect(test).toContain("settings first");
+      expect(standins.received("meta").length).toBe(receivedBefore);
       // Its own test event has nothing to use.
       expect(await other.page.getByRole("button", { name: "Send test event" }).isDisabled()).toBe(true);
       expect(await db.destination.count({ where: { shop: OTHER_SHOP } })).toBe(0);
