@@ -16,6 +16,7 @@ import {
   resumeDestination,
   saveDestination,
   destinationBelongsTo,
+  type DestinationRecord,
 } from "~/data/destinations.server";
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
@@ -78,22 +79,22 @@ export async function listDestinationsForAdmin(deps: DestinationAdminDeps, shop:
     const rec = records.find((r) => r.kind === kind);
     if (!rec) return { kind, displayName: adapter.displayName, id: null, status: { kind: "not-connected" }, lastDeliveredAt: null, delivered24h: 0, failed24h: 0 };
     const s = stats.get(rec.id);
-    const testMode = rec.policy.testMode;
-    const status: DestinationStatus = rec.pausedAt
-      ? { kind: "paused", reason: rec.pausedReason ?? "paused", since: rec.pausedAt.toISOString(), testMode }
-      : rec.enabled
-        ? { kind: "active", testMode }
-        : { kind: "disabled", testMode };
     return {
       kind,
       displayName: adapter.displayName,
       id: rec.id,
-      status,
+      status: statusOf(rec),
       lastDeliveredAt: s?.lastDeliveredAt?.toISOString() ?? null,
       delivered24h: s?.delivered24h ?? 0,
       failed24h: s?.failed24h ?? 0,
     };
   });
+}
+
+function statusOf(rec: DestinationRecord): DestinationStatus {
+  const testMode = rec.policy.testMode;
+  if (rec.pausedAt) return { kind: "paused", reason: rec.pausedReason ?? "paused", since: rec.pausedAt.toISOString(), testMode };
+  return rec.enabled ? { kind: "active", testMode } : { kind: "disabled", testMode };
 }
 
 export const PAUSED_BY_MERCHANT = "Paused by you in Trueline";
@@ -145,12 +146,11 @@ export async function loadDestinationForm(deps: DestinationAdminDeps, shop: stri
     else if (f.control.type === "select") values[f.key] = String(defaultOf(adapter, f.key) ?? f.control.options[0] ?? "");
     else values[f.key] = "";
   }
-  const list = rec ? (await listDestinationsForAdmin(deps, shop)).find((d) => d.kind === kind) : undefined;
   return {
     kind,
     displayName: adapter.displayName,
     id: rec?.id ?? null,
-    status: list?.status ?? { kind: "not-connected" },
+    status: rec ? statusOf(rec) : { kind: "not-connected" },
     fields,
     values,
     secretsSet: rec?.secretsSet ?? [],
