@@ -25,6 +25,10 @@ describe("parseEnv", () => {
       "Invalid environment: DESTINATION_BASE_URLS is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
     ],
     [{ ...good, DESTINATION_BASE_URLS: '{"nope":"http://x"}' }, "Invalid environment: DESTINATION_BASE_URLS is invalid"],
+    [
+      { ...good, NODE_ENV: "production", SHOPIFY_ADMIN_API_URL: "http://127.0.0.1:1" },
+      "Invalid environment: SHOPIFY_ADMIN_API_URL is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+    ],
   ])("names the bad variable in one line (%#)", (source, message) => {
     let thrown: Error | undefined;
     try {

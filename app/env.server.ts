@@ -51,12 +51,25 @@ export const EnvSchema = z
      * merchant can aim the server at an internal address.
      */
     DESTINATION_BASE_URLS: BaseUrlOverridesSchema.optional(),
+    /**
+     * Local stand-in for Shopify's Admin GraphQL API (tests, demo): the admin's
+     * onboarding calls {this}/admin/api/{version}/graphql.json instead of the shop.
+     * Refused in production, like DESTINATION_BASE_URLS.
+     */
+    SHOPIFY_ADMIN_API_URL: url.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && env.DESTINATION_BASE_URLS) {
       ctx.addIssue({
         code: "custom",
         path: ["DESTINATION_BASE_URLS"],
+        message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+      });
+    }
+    if (env.NODE_ENV === "production" && env.SHOPIFY_ADMIN_API_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SHOPIFY_ADMIN_API_URL"],
         message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
       });
     }

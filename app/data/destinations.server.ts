@@ -118,3 +118,20 @@ export async function resumeDestination(db: Db, shop: string, id: string, at: Da
     db.delivery.updateMany({ where: { destinationId: id, shop, status: { in: ["pending", "retrying"] } }, data: { nextAttemptAt: at } }),
   ]);
 }
+
+/** The shop's destination of one kind (the admin keeps one per platform; the oldest wins). */
+export async function getDestinationByKind(db: Db, key: Buffer, shop: string, kind: DestinationKind): Promise<DestinationRecord | null> {
+  const row = await db.destination.findFirst({ where: { shop, kind }, orderBy: { createdAt: "asc" } });
+  return row ? toRecord(row, key) : null;
+}
+
+/** Merchant pause from the admin: scoped by shop; false when the id is not this shop's. */
+export async function pauseDestinationForShop(db: Db, shop: string, id: string, reason: string, at: Date): Promise<boolean> {
+  const { count } = await db.destination.updateMany({ where: { id, shop }, data: { pausedAt: at, pausedReason: reason } });
+  return count > 0;
+}
+
+/** Whether this destination id belongs to the shop. */
+export async function destinationBelongsTo(db: Db, shop: string, id: string): Promise<boolean> {
+  return (await db.destination.count({ where: { id, shop } })) > 0;
+}

@@ -22,6 +22,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/onboarding">Set up</Link>
         <Link to="/app/destinations">Destinations</Link>
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/attribution">Attribution</Link>

@@ -1,0 +1,384 @@
+import { useState } from "react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { z } from "zod";
+import { authenticate } from "~/shopify.server";
+import {
+  DestinationFormFieldsSchema,
+  DestinationKindSchema,
+  destinationAdminDeps,
+  loadDestinationForm,
+  saveDestinationForm,
+  sendTestEvent,
+  type TestEventResult,
+} from "~/services/destination-admin.server";
+import type { ConfigField } from "~/destinations/form-fields";
+import { formatUtc, NavigationProgress, RouteErrorBanner, useToastOnChange } from "~/components/admin-feedback";
+
+function kindOf(params: Record<string, string | undefined>) {
+  const parsed = DestinationKindSchema.safeParse(params.kind);
+  if (!parsed.success) throw new Response("Trueline has no destination with that name.", { status: 404, statusText: "Not found" });
+  return parsed.data;
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  return loadDestinationForm(destinationAdminDeps(), session.shop, kindOf(params));
+};
+
+const IntentSchema = z.object({ intent: z.enum(["save", "test"]) });
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  const kind = kindOf(params);
+  const form = DestinationFormFieldsSchema.safeParse(Object.fromEntries([...(await request.formData()).entries()].filter(([, v]) => typeof v === "string")));
+  const intent = IntentSchema.safeParse(form.data);
+  const at = Date.now();
+  if (!form.success || !intent.success) return { intent: "invalid" as const, message: "The form was not understood. Reload the page and try again.", at };
+  const deps = destinationAdminDeps();
+  if (intent.data.intent === "test") return { intent: "test" as const, result: await sendTestEvent(deps, session.shop, kind), at };
+  const saved = await saveDestinationForm(deps, session.shop, kind, form.data);
+  return saved.kind === "saved"
+    ? { intent: "save" as const, ok: true as const, message: saved.created ? "Destination connected" : "Settings saved", fieldErrors: {} as Record<string, string>, at }
+    : { intent: "save" as const, ok: false as const, message: "Fix the highlighted fields", fieldErrors: saved.fieldErrors, at };
+};
+
+const ORDER_KIND_LABELS: Record<string, string> = {
+  online: "Online store orders",
+  draft: "Draft orders (invoices)",
+  pos: "Point of sale",
+  subscription_first: "First subscription order",
+  subscription_renewal: "Subscription renewals",
+  upsell: "Post-purchase upsells",
+  other_channel: "Other sales channels",
+};
+
+const EVENT_LABELS: Record<string, string> = {
+  page_view: "Page view",
+  view_content: "Product view",
+  search: "Search",
+  add_to_cart: "Add to cart",
+  initiate_checkout: "Checkout started",
+  add_payment_info: "Payment info added",
+  purchase: "Purchase",
+  refund: "Refund",
+  cancel: "Cancellation",
+};
+
+function ConfigInput({ field, initial, secretSet, error }: { field: ConfigField; initial: string; secretSet: boolean; error?: string }) {
+  const [value, setValue] = useState(initial);
+  const name = `config.${field.key}`;
+  const label = field.required ? field.label : `${field.label} (optional)`;
+  switch (field.control.type) {
+    case "secret":
+      return (
+        <TextField
+          label={label}
+          name={name}
+          type="password"
+          autoComplete="off"
+          value={value}
+          onChange={setValue}
+          placeholder={secretSet ? "••••••••" : undefined}
+          helpText={secretSet ? `Saved — leave empty to keep. ${field.help ?? ""}` : field.help}
+          error={error}
+        />
+      );
+    case "select":
+      return (
+        <Select label={label} name={name} options={field.control.options} value={value} onChange={setValue} helpText={field.help} error={error} />
+      );
+    case "checkbox":
+      return <Checkbox label={label} name={name} value="on" checked={value === "on"} onChange={(c) => setValue(c ? "on" : "")} helpText={field.help} error={error} />;
+    default:
+      return <TextField label={label} name={name} autoComplete="off" value={value} onChange={setValue} helpText={field.help} error={error} />;
+  }
+}
+
+function Switch({ name, label, initial, help, disabled, error }: { name: string; label: string; initial: boolean; help?: string; disabled?: boolean; error?: string }) {
+  const [checked, setChecked] = useState(initial);
+  return <Checkbox label={label} name={name} value="on" checked={checked && !disabled} disabled={disabled} onChange={setChecked} helpText={help} error={error} />;
+}
+
+function Choice({ name, label, initial, options, help, error }: { name: string; label: string; initial: string; options: Array<{ label: string; value: string }>; help?: string; error?: string }) {
+  const [value, setValue] = useState(initial);
+  return <Select label={label} name={name} value={value} options={options} onChange={setValue} helpText={help} error={error} />;
+}
+
+function Pre({ children, testId }: { children: string; testId: string }) {
+  return (
+    <Box background="bg-surface-secondary" padding="300" borderRadius="200" overflowX="scroll">
+      <pre data-testid={testId} style={{ margin: 0, fontSize: 12, whiteSpace: "pre-wrap", wordBreak: "break-all" }}>
+        {children}
+      </pre>
+    </Box>
+  );
+}
+
+function TestResult({ result }: { result: TestEventResult }) {
+  if (result.kind === "not-connected" || result.kind === "invalid-settings") return <Banner tone="warning" title={result.message} />;
+  if (result.kind === "skipped") return <Banner tone="warning" title={`The adapter did not build a request: ${result.reason}`} />;
+  const ok = result.outcome.kind === "delivered";
+  return (
+    <BlockStack gap="300">
+      <div data-testid="test-summary">
+        <Banner tone={ok ? "success" : "critical"} title={result.summary} />
+      </div>
+      {result.caveat && <Banner tone="info" title={result.caveat} />}
+      <Text as="h3" variant="headingSm">
+        Request sent ({result.durationMs} ms)
+      </Text>
+      <Pre testId="test-request">{`${result.request.method} ${result.request.url}\n${Object.entries(result.request.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n")}\n\n${result.request.body}`}</Pre>
+      <Text as="h3" variant="headingSm">
+        Platform answer
+      </Text>
+      {result.response ? (
+        <Pre testId="test-response">{`HTTP ${result.response.status}\n\n${result.response.body || "(empty body)"}`}</Pre>
+      ) : (
+        <Pre testId="test-response">{`No answer: ${result.networkError ?? "unknown error"}`}</Pre>
+      )}
+      <InlineStack gap="200" blockAlign="center">
+        <Text as="span">Classified as</Text>
+        <Badge tone={ok ? "success" : result.outcome.kind === "retry" ? "warning" : "critical"}>{result.outcome.kind}</Badge>
+        {"reason" in result.outcome && <Text as="span">{result.outcome.reason}</Text>}
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
+export default function DestinationSettings() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const submittingIntent = navigation.state === "submitting" ? navigation.formData?.get("intent") : null;
+  const saveResult = actionData?.intent === "save" ? actionData : null;
+  const testResult = actionData?.intent === "test" ? actionData.result : null;
+  const errors: Record<string, string> = saveResult?.fieldErrors ?? {};
+  const toast =
+    actionData?.intent === "save"
+      ? { message: actionData.message, error: !actionData.ok }
+      : actionData?.intent === "test"
+        ? { message: actionData.result.kind === "sent" && actionData.result.outcome.kind === "delivered" ? "Test event accepted" : "Test event failed", error: !(actionData.result.kind === "sent" && actionData.result.outcome.kind === "delivered") }
+        : actionData
+          ? { message: actionData.message, error: true }
+          : null;
+  useToastOnChange(toast?.message, actionData?.at, toast?.error);
+
+  const configFields = data.fields.filter((f) => !f.testOnly);
+  const testFields = data.fields.filter((f) => f.testOnly);
+  const p = data.policy;
+  // Remount the form after a successful save so secret inputs go back to empty.
+  const formKey = saveResult?.ok ? `saved-${saveResult.at}` : "form";
+
+  return (
+    <Page
+      title={data.displayName}
+      subtitle={data.id ? "Connected" : "Not connected yet"}
+      backAction={{ content: "Destinations", url: "/app/destinations" }}
+      titleMetadata={
+        data.status.kind === "paused" ? <Badge tone="warning">Paused</Badge> : data.status.kind === "active" ? <Badge tone="success">Active</Badge> : undefined
+      }
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <NavigationProgress />
+            {data.status.kind === "paused" && (
+              <Banner tone="warning" title={`Paused since ${formatUtc(data.status.since)}`}>
+                <BlockStack gap="200">
+                  <Text as="p">{data.status.reason}</Text>
+                  <Text as="p">Fix the settings below, save, send a test event, then resume. Events that waited are sent on resume.</Text>
+                  {data.id && (
+                    <Form method="post" action="/app/destinations?index">
+                      <input type="hidden" name="intent" value="resume" />
+                      <input type="hidden" name="id" value={data.id} />
+                      <Button submit>Resume sending</Button>
+                    </Form>
+                  )}
+                </BlockStack>
+              </Banner>
+            )}
+            {saveResult && (
+              <div data-testid="save-result">
+                <Banner tone={saveResult.ok ? "success" : "critical"} title={saveResult.message}>
+                  {!saveResult.ok && (
+                    <ul>
+                      {Object.entries(saveResult.fieldErrors).map(([k, v]) => (
+                        <li key={k}>{v}</li>
+                      ))}
+                    </ul>
+                  )}
+                </Banner>
+              </div>
+            )}
+            {actionData?.intent === "invalid" && <Banner tone="critical" title={actionData.message} />}
+            <Form method="post" key={formKey}>
+              <input type="hidden" name="intent" value="save" />
+              <BlockStack gap="400">
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Account
+                    </Text>
+                    {configFields.map((f) => (
+                      // Secret inputs remount (go empty) after every answer: a typed token never lingers in the page.
+                      <ConfigInput key={f.control.type === "secret" ? `${f.key}-${actionData?.at ?? 0}` : f.key} field={f} initial={data.values[f.key] ?? ""} secretSet={data.secretsSet.includes(f.key)} error={errors[`config.${f.key}`]} />
+                    ))}
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Events to send
+                    </Text>
+                    <InlineGrid columns={{ xs: 1, sm: 2 }} gap="200">
+                      {data.events.map((e) => (
+                        <Switch
+                          key={e.name}
+                          name={`event.${e.name}`}
+                          label={EVENT_LABELS[e.name] ?? e.name}
+                          initial={Boolean(p.events[e.name])}
+                          disabled={e.platformName === null}
+                          help={e.platformName ? `Sent as ${e.platformName}` : `${data.displayName} has no such event`}
+                        />
+                      ))}
+                    </InlineGrid>
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Orders to forward
+                    </Text>
+                    <InlineGrid columns={{ xs: 1, sm: 2 }} gap="200">
+                      {data.orderKinds.map((k) => (
+                        <Switch key={k} name={`orderKind.${k}`} label={ORDER_KIND_LABELS[k] ?? k} initial={Boolean((p.orderKinds as Record<string, boolean>)[k])} />
+                      ))}
+                    </InlineGrid>
+                    <Switch name="includeTestOrders" label="Include test orders" initial={p.includeTestOrders} help="Orders placed with Shopify's test payment gateway." />
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Consent and currency
+                    </Text>
+                    <Choice
+                      name="consent.declined"
+                      label="When the visitor declined marketing"
+                      initial={p.consent.declined}
+                      options={[
+                        { label: "Don't send", value: "skip" },
+                        { label: "Send without identifiers", value: "anonymous" },
+                      ]}
+                      error={errors["consent.declined"]}
+                    />
+                    <Choice
+                      name="consent.noConsentInfo"
+                      label="When no consent was recorded (point of sale, drafts, renewals)"
+                      initial={p.consent.noConsentInfo}
+                      options={[
+                        { label: "Send with identifiers", value: "send" },
+                        { label: "Send without identifiers", value: "anonymous" },
+                        { label: "Don't send", value: "skip" },
+                      ]}
+                      error={errors["consent.noConsentInfo"]}
+                    />
+                    <Choice
+                      name="currency"
+                      label="Currency of conversion values"
+                      initial={p.currency}
+                      options={[
+                        { label: "The buyer's currency (presentment)", value: "presentment" },
+                        { label: "The shop's currency", value: "shop" },
+                      ]}
+                      error={errors.currency}
+                    />
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Test mode
+                    </Text>
+                    <Switch
+                      name="testMode"
+                      label="Send to the platform's test mode"
+                      initial={p.testMode}
+                      help="Events go to the platform's test or validation endpoint and are not counted in your campaigns."
+                    />
+                    {testFields.map((f) => (
+                      <ConfigInput key={f.key} field={f} initial={data.values[f.key] ?? ""} secretSet={data.secretsSet.includes(f.key)} error={errors[`config.${f.key}`]} />
+                    ))}
+                  </BlockStack>
+                </Card>
+                <InlineStack align="end">
+                  <Button submit variant="primary" loading={submittingIntent === "save"}>
+                    Save
+                  </Button>
+                </InlineStack>
+              </BlockStack>
+            </Form>
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <Card>
+            <BlockStack gap="300">
+              <Text as="h2" variant="headingMd">
+                Send a test event
+              </Text>
+              <Text as="p" tone="subdued">
+                Sends a test purchase with the saved settings to {data.displayName}'s test mode and shows the exact request and the answer.
+              </Text>
+              <Form method="post">
+                <input type="hidden" name="intent" value="test" />
+                <Button submit disabled={!data.id} loading={submittingIntent === "test"}>
+                  Send test event
+                </Button>
+              </Form>
+              {!data.id && (
+                <Text as="p" tone="subdued">
+                  Save the settings first.
+                </Text>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+        {testResult && (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Test event result
+                </Text>
+                <TestResult result={testResult} />
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        )}
+      </Layout>
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorBanner title="Destination" />;
+}

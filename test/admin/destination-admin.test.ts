@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "~/db.server";
+import { DESTINATION_KINDS, type DestinationAdapter, type DestinationKind } from "~/destinations/destination";
+import { configFields, FIELD_TEXT } from "~/destinations/form-fields";
+import { destinations } from "~/destinations/registry";
+import {
+  listDestinationsForAdmin,
+  loadDestinationForm,
+  redactHeaders,
+  redactUrl,
+  saveDestinationForm,
+  sendTestEvent,
+  setDestinationPaused,
+  type DestinationAdminDeps,
+} from "~/services/destination-admin.server";
+import { createTestDatabase } from "../support/databases";
+import { TEST_SHOP } from "../support/env";
+import { openDb, testKey } from "../support/seed";
+import { startStandins, type Standins } from "../standins";
+
+/**
+ * The destinations admin service against a real database and every platform stand-in:
+ * the form of each adapter, saving through its configSchema, secrets write-only, and
+ * "send test event" through the worker's sender for all six platforms, good and bad token.
+ */
+const OTHER_SHOP = "trueline-other.myshopify.com";
+const adapterOf = (kind: DestinationKind) => (destinations as Record<DestinationKind, DestinationAdapter<unknown>>)[kind];
+
+describe("destination form fields come from the adapter", () => {
+  it.each(DESTINATION_KINDS)("%s: every config key has a label, secrets are secret inputs", (kind) => {
+    const adapter = adapterOf(kind);
+    const fields = configFields(adapter);
+    expect(fields.length).toBeGreaterThan(0);
+    for (const f of fields) {
+      expect(FIELD_TEXT[kind][f.key], `${kind}.${f.key} has no label`).toBeDefined();
+      expect(f.control.type === "secret").toBe(adapter.secretFields.includes(f.key));
+    }
+    // An empty form is refused by the schema for exactly the required fields.
+    const required = fields.filter((f) => f.required).map((f) => f.key).sort();
+    const issues = adapter.configSchema.safeParse({}).error?.issues.map((i) => String(i.path[0])) ?? [];
+    expect([...new Set(issues)].sort()).toEqual(required);
+  });
+
+  it("derives select options and checkboxes from zod", () => {
+    const ga4 = configFields(adapterOf("ga4"));
+    expect(ga4.find((f) => f.key === "region")?.control).toEqual({ type: "select", options: ["global", "eu"] });
+    const ads = configFields(adapterOf("google-ads"));
+    expect(ads.find((f) => f.key === "enhancedConversions")?.control).toEqual({ type: "checkbox" });
+    expect(ads.find((f) => f.key === "loginCustomerId")?.required).toBe(false);
+    expect(configFields(adapterOf("meta")).find((f) => f.key === "testEventCode")?.testOnly).toBe(true);
+  });
+});
+
+describe("redaction of what the test event shows", () => {
+  it("hides credentials in the URL and headers, keeps the rest", () => {
+    expect(redactUrl("https://graph.facebook.com/v24.0/1/events?access_token=EAAB123&x=1")).toBe("https://graph.facebook.com/v24.0/1/events?access_token=[redacted]&x=1");
+    expect(redactUrl("https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=s3cr3t")).toBe(
+      "https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=[redacted]",
+    );
+    expect(redactHeaders({ Authorization: "Bearer abc", "Access-Token": "t", "developer-token": "d", "content-type": "application/json" })).toEqual({
+      Authorization: "Bearer [redacted]",
+      "Access-Token": "[redacted]",
+      "developer-token": "[redacted]",
+      "content-type": "application/json",
+    });
+  });
+});
+
+describe("destinations admin service against the stand-ins", () => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  let standins: Standins;
+  let deps: DestinationAdminDeps;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    drop = database.drop;
+    db = await openDb(database.url);
+    standins = await startStandins();
+    deps = { db, key: testKey(), now: () => Date.now(), baseUrls: standins.urls };
+  });
+  afterAll(async () => {
+    await standins?.close();
+    await db?.$disconnect();
+    await drop?.();
+  });
+
+  const formFor = (kind: DestinationKind, overrides: Record<string, string> = {}) => {
+    const creds = standins.credentials[kind];
+    const form: Record<string, string> = { "event.purchase": "on", "orderKind.online": "on", "consent.declined": "skip", "consent.noConsentInfo": "send", currency: "presentment" };
+    for (const f of configFields(adapterOf(kind))) {
+      const v = creds[f.key];
+      if (v !== undefined) form[`config.${f.key}`] = v;
+    }
+    return { ...form, ...overrides };
+  };
+  const secretKeys = (kind: DestinationKind) => adapterOf(kind).secretFields;
+
+  it.each(DESTINATION_KINDS)("%s: a wrong token is refused (GA4: accepted, with the caveat), the right one delivers", async (kind) => {
+    const wrong = Object.fromEntries(secretKeys(kind).map((k) => [`config.${k}`, "wrong-token-000000000000000000"]));
+    expect(await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, wrong))).toMatchObject({ kind: "saved", created: true });
+    const bad = await sendTestEvent(deps, TEST_SHOP, kind);
+    if (bad.kind !== "sent") throw new Error(`expected a request, got ${JSON.stringify(bad)}`);
+    if (kind === "ga4") {
+      expect(bad.caveat).toContain("checks the event, not the Measurement ID or API secret");
+    } else {
+      expect(bad.outcome.kind, bad.summary).toBe("config-error");
+      expect(bad.summary).toContain("refused the settings");
+    }
+    expect(JSON.stringify(bad)).not.toContain("wrong-token-000000000000000000");
+
+    const before = standins.received(kind).length;
+    const good: Record<string, string> = Object.fromEntries(secretKeys(kind).map((k) => [`config.${k}`, standins.credentials[kind][k]!]));
+    // Meta and TikTok keep test events out of reports only with a test event code.
+    if (kind === "meta" || kind === "tiktok") {
+      expect(bad.caveat).toContain("No test event code is saved");
+      good["config.testEventCode"] = "TEST12345";
+    }
+    expect(await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, good))).toMatchObject({ kind: "saved", created: false });
+    const ok = await sendTestEvent(deps, TEST_SHOP, kind);
+    if (ok.kind !== "sent") throw new Error(`expected a request, got ${JSON.stringify(ok)}`);
+    expect(ok.outcome.kind, `${ok.summary}\n${ok.response?.body}`).toBe("delivered");
+    expect(standins.received(kind).length).toBe(before + 1);
+    expect(standins.received(kind).at(-1)?.test).toBe(true);
+    if (kind !== "ga4") expect(ok.caveat).toBeNull();
+    for (const k of secretKeys(kind)) expect(JSON.stringify(ok)).not.toContain(standins.credentials[kind][k]!);
+    expect(JSON.stringify(ok)).not.toContain("test.buyer@example.com");
+  });
+
+  it("an empty secret input keeps the stored secret; an empty one with nothing stored is a field error", async () => {
+    const kind = "pinterest" as const;
+    const saved = await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, { "config.accessToken": "" }));
+    expect(saved.kind).toBe("saved");
+    const form = await loadDestinationForm(deps, TEST_SHOP, kind);
+    expect(form.secretsSet).toEqual(["accessToken"]);
+    expect(JSON.stringify(form)).not.toContain(standins.credentials.pinterest.accessToken!);
+    expect((await sendTestEvent(deps, TEST_SHOP, kind)).kind === "sent").toBe(true);
+
+    const other = await saveDestinationForm(deps, OTHER_SHOP, kind, formFor(kind, { "config.accessToken": "" }));
+    expect(other).toEqual({ kind: "invalid", fieldErrors: { "config.accessToken": "Paste the conversion access token from Ads Manager" } });
+  });
+
+  it("reports policy and config problems by input name", async () => {
+    const result = await saveDestinationForm(deps, OTHER_SHOP, "meta", formFor("meta", { "config.pixelId": "abc", currency: "bitcoin" }));
+    expect(result.kind).toBe("invalid");
+    if (result.kind !== "invalid") return;
+    expect(result.fieldErrors["config.pixelId"]).toBe("The pixel (dataset) id is the number shown in Events Manager");
+    expect(result.fieldErrors.currency).toBeDefined();
+    expect(await db.destination.count({ where: { shop: OTHER_SHOP } })).toBe(0);
+  });
+
+  it("lists all six platforms per shop and pauses only the shop's own rows", async () => {
+    const ours = await listDestinationsForAdmin(deps, TEST_SHOP);
+    expect(ours.map((d) => d.kind)).toEqual([...DESTINATION_KINDS]);
+    expect(ours.every((d) => d.status.kind === "active")).toBe(true);
+    const theirs = await listDestinationsForAdmin(deps, OTHER_SHOP);
+    expect(theirs.every((d) => d.status.kind === "not-connected")).toBe(true);
+
+    const meta = ours.find((d) => d.kind === "meta")!;
+    expect(await setDestinationPaused(deps, OTHER_SHOP, meta.id!, true)).toEqual({ kind: "not-found" });
+    expect(await setDestinationPaused(deps, OTHER_SHOP, meta.id!, false)).toEqual({ kind: "not-found" });
+    expect((await db.destination.findUniqueOrThrow({ where: { id: meta.id! } })).pausedAt).toBeNull();
+    expect(await setDestinationPaused(deps, TEST_SHOP, meta.id!, true)).toEqual({ kind: "paused" });
+    expect((await listDestinationsForAdmin(deps, TEST_SHOP)).find((d) => d.kind === "meta")?.status).toMatchObject({ kind: "paused", reason: "Paused by you in Trueline" });
+    expect(await setDestinationPaused(deps, TEST_SHOP, meta.id!, false)).toEqual({ kind: "resumed" });
+  });
+});
