@@ -39,7 +39,7 @@ describe("bad input through the webhook routes", () => {
     await env?.close();
   });
 
-  it("not from Shopify: bad HMAC 401, HMAC of other bytes 401, missing headers or body 400, GET 400; nothing stored", async () => {
+  it("not from Shopify: bad HMAC 401, HMAC of other bytes 401, missing headers or body 400, GET 405; nothing stored", async () => {
     const body = toWebhookBody(buildOnlineOrder({ id: 7600000000001n }));
     const bad = await sendWebhook(env, "orders/create", null, { rawBody: body, secret: "not-the-secret", webhookId: "bad-hmac" });
     expect([bad.status, await bad.json()]).toEqual([401, { error: "invalid HMAC signature" }]);
@@ -57,9 +57,10 @@ describe("bad input through the webhook routes", () => {
     // Shopify never sends an empty body; the library refuses it before anything is stored.
     const empty = await sendWebhook(env, "orders/create", null, { rawBody: "", webhookId: "empty" });
     expect(empty.status).toBe(400);
-    // A GET never reaches the action: Remix answers an action-only route with 400.
+    // A GET never reaches the action: 405 with the allowed method.
     const get = await fetch(`${env.app.url}/webhooks/orders`);
-    expect(get.status).toBe(400);
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
     expect(await env.db.webhookDelivery.count()).toBe(0);
   });
 
