@@ -105,17 +105,25 @@ export async function recordOutcomes(db: Db, workerId: string, updates: Delivery
     if (attempts.length > 0) {
       await tx.deliveryAttempt.createMany({ data: attempts.map((a) => ({ ...a, httpStatus: a.httpStatus ?? null, responseBody: a.responseBody ?? null, error: a.error ?? null })) });
     }
+    const attempted = new Set(attempts.filter((a) => a.outcome !== "skipped" && a.outcome !== "expired").map((a) => a.deliveryId));
+    // Rows that end the same way (a batch accepted as one request) are written by one statement.
+    const groups = new Map<string, { data: Prisma.DeliveryUpdateManyMutationInput; ids: string[] }>();
     for (const u of updates) {
-      const countsAsAttempt = attempts.some((a) => a.deliveryId === u.id && a.outcome !== "skipped" && a.outcome !== "expired");
-      const base = { lockedUntil: null, lockedBy: null, requestBody: u.requestBody ?? undefined, ...(countsAsAttempt ? { attempts: { increment: 1 } } : {}) };
+      const base = { lockedUntil: null, lockedBy: null, requestBody: u.requestBody ?? undefined, ...(attempted.has(u.id) ? { attempts: { increment: 1 } } : {}) };
       const data =
         u.status === "delivered"
           ? { ...base, status: "delivered", deliveredAt: u.at, lastError: null }
           : u.status === "retrying"
             ? { ...base, status: "retrying", nextAttemptAt: u.nextAttemptAt, lastError: u.error }
             : { ...base, status: u.status, lastError: u.error };
+      const key = JSON.stringify(data);
+      const group = groups.get(key);
+      if (group) group.ids.push(u.id);
+      else groups.set(key, { data, ids: [u.id] });
+    }
+    for (const { data, ids } of groups.values()) {
       // Only the lease holder may write (a lease that expired and was re-claimed is not ours).
-      await tx.delivery.updateMany({ where: { id: u.id, lockedBy: workerId }, data });
+      await tx.delivery.updateMany({ where: { id: { in: ids }, lockedBy: workerId }, data });
     }
   }, { timeout: 60_000, maxWait: 10_000 });
 }
