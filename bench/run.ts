@@ -48,6 +48,7 @@ async function ingest(url: string, n: number, opts: { rate?: number; seconds?: n
     // (headers go in setupRequest: autocannon sends nothing when both are given at the top level)
     requests: [{ method: "POST", setupRequest: (req) => ({ ...req, headers: { "content-type": "text/plain;charset=UTF-8" }, body: batchBody(n) }) }],
   });
+  if (process.env.BENCH_DEBUG) console.log("  debug", url.slice(0, 60), { total: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, s4: r["4xx"], s5: r["5xx"] });
   return { rps: r.requests.average, eps: r.requests.average * n, p99: r.latency.p99, non2xx: r.non2xx };
 }
 

@@ -82,6 +82,10 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
           opts.log.error("retention sweep failed", { error });
         }
       }
+      // SQLite's driver answers synchronously, so a pass is one long chain of microtasks:
+      // without a turn of the event loop between passes, a backlog would starve every
+      // request of the web process (webhook acks included) until it was drained.
+      if (handled > 0 || pendingWake) await new Promise<void>((resolve) => setImmediate(resolve));
       if (handled === 0 && !pendingWake) {
         const waiters = idleWaiters;
         idleWaiters = [];

@@ -27,7 +27,8 @@ interface StoredIdentity {
  * Turn stored pixel events into profiles and sessions (after the proxy answered).
  * One pass at a time across all workers (PostgreSQL advisory lock), events in time order.
  */
-export async function processPixelEventsTick(deps: Deps, limit = 100): Promise<number> {
+export async function processPixelEventsTick(deps: Deps, limit = deps.provider === "sqlite" ? 25 : 100): Promise<number> {
+  // (SQLite: the web process waits while a pass runs, so passes stay short; see worker.server.ts.)
   // During an ingest burst (SQLite: one writer), let the proxy write first unless the
   // backlog is getting old. Small batches keep each write transaction short.
   if (deps.provider === "sqlite" && msSinceIngest() < 250) {
