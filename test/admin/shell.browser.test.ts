@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
-import { openAdmin, mintSessionToken, type AdminBrowser } from "../support/admin-browser";
+import { hostParam, openAdmin, mintSessionToken, type AdminBrowser } from "../support/admin-browser";
+
+const DESKTOP_CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
 import { TEST_SHOP } from "../support/env";
@@ -46,5 +48,29 @@ describe("embedded admin shell in Chromium", () => {
     const res = await fetch(u, { redirect: "manual" });
     expect(res.status).not.toBe(200);
     expect(await res.text()).not.toContain("Trueline overview");
+  });
+
+  it("sends the frame-ancestors CSP Shopify requires on embedded documents", async () => {
+    const u = new URL("/app", app.url);
+    for (const [k, v] of Object.entries({ embedded: "1", shop: TEST_SHOP, host: hostParam(TEST_SHOP), id_token: mintSessionToken({ shop: TEST_SHOP }) })) u.searchParams.set(k, v);
+    const res = await fetch(u, { redirect: "manual", headers: { "User-Agent": DESKTOP_CHROME } });
+    expect(res.status).toBe(200);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("frame-ancestors");
+    expect(csp).toContain(`https://${TEST_SHOP}`);
+    expect(csp).toContain("https://admin.shopify.com");
+  });
+
+  it("refuses a cross-site form post that carries no session token, and writes nothing", async () => {
+    const before = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    const res = await fetch(new URL(`/app/settings?shop=${TEST_SHOP}&embedded=1`, app.url), {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example", "User-Agent": DESKTOP_CHROME },
+      body: "retentionDays=7&attributionLookbackDays=1&sessionTimeoutMinutes=5&proxySubpath=evil&deliveryThresholdPercent=0",
+    });
+    expect(res.status).not.toBe(200);
+    const after = await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } });
+    expect(after.settings).toBe(before.settings);
   });
 });
