@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Makes sure the browser tests have a Chromium to drive (docs/environment.md, "Browser").
+ * Makes sure the browser tests have a Chromium to drive (docs/machines.md, "Browser").
  *
  * The one place that decides which Chromium the tests use. In order:
  *   1. CHROMIUM_PATH, when set (must be an executable file; no fallback if it is not);

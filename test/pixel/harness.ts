@@ -69,7 +69,7 @@ export function buildPixel(): { bytes: number; output: string } {
 }
 
 // ---------------------------------------------------------------------------
-// Chromium (the one test/support/browser.ts picks; docs/environment.md)
+// Chromium (the one test/support/browser.ts picks; docs/machines.md)
 
 export function launchChromium(): Promise<Browser> {
   return launchBrowser([
@@ -153,7 +153,7 @@ export interface Collector {
 
 /**
  * Stands in for the app proxy endpoint: records every request and answers with
- * `Access-Control-Allow-Origin: *` like the real route must (shopify-platform.md §1.4).
+ * `Access-Control-Allow-Origin: *` like the real route must (docs/platform/shopify.md, constraint 3).
  * Listens on 127.0.0.1 but is addressed as `localhost`, a different origin from the
  * host page, so the browser applies CORS (and would preflight a non-simple request).
  */

@@ -1,5 +1,5 @@
 /**
- * The one place the browser tests get their Chromium from (docs/environment.md, "Browser").
+ * The one place the browser tests get their Chromium from (docs/machines.md, "Browser").
  * scripts/ensure-browser.mjs decides (CHROMIUM_PATH, /usr/bin/chromium, `chromium` on PATH)
  * and, run by `npm test` and by test/browser-global-setup.ts, installs Debian's package when
  * the machine has none. Never a browser downloaded by Playwright.
