@@ -51,7 +51,7 @@ function onPath(name, env) {
 /**
  * Finds a Chromium without installing anything. Returns its path, or undefined.
  * `debianPath` exists for this script's own tests.
- * @param {NodeJS.ProcessEnv} [env]
+ * @param {Record<string, string | undefined>} [env]
  * @param {string} [debianPath]
  * @returns {string | undefined}
  */
@@ -85,7 +85,7 @@ function run(prefix, args, env) {
 /**
  * Returns the path of a Chromium, installing Debian's package when there is none and this
  * process may. Throws an Error whose message is the one line to show otherwise.
- * @param {{ env?: NodeJS.ProcessEnv, log?: (line: string) => void, debianPath?: string }} [opts]
+ * @param {{ env?: Record<string, string | undefined>, log?: (line: string) => void, debianPath?: string }} [opts]
  * @returns {string}
  */
 export function ensureBrowser({ env = process.env, log = (line) => console.error(line), debianPath = DEBIAN_CHROMIUM } = {}) {

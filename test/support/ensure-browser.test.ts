@@ -46,7 +46,7 @@ describe("ensure-browser: which Chromium the browser tests drive", () => {
   it("run as a command, it prints the path it found", () => {
     const explicit = fakeChromium("explicit-cli");
     const r = spawnSync(process.execPath, [path.join(import.meta.dirname, "..", "..", "scripts", "ensure-browser.mjs")], {
-      env: { PATH: process.env.PATH, CHROMIUM_PATH: explicit },
+      env: { ...process.env, CHROMIUM_PATH: explicit },
       encoding: "utf8",
     });
     expect(r.status).toBe(0);
