@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ["app/**/*.test.ts", "test/**/*.test.ts", "extensions/*/src/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
-    globalSetup: ["test/global-setup.ts"],
+    globalSetup: ["test/browser-global-setup.ts", "test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: "forks",

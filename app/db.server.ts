@@ -33,7 +33,7 @@ export function createDb(url: string): Database {
   if (provider === "sqlite") {
     const db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
     // WAL + NORMAL: durable across process crashes (not power loss), ~4x faster writes
-    // than the rollback journal (environment.md). busy_timeout covers a second
+    // than the rollback journal (docs/machines.md). busy_timeout covers a second
     // connection (the CLI, the demo's reader) touching the file.
     const ready = (async () => {
       await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -10,7 +10,7 @@ process.env.DATABASE_URL = url;
  * Prisma 6.19's JS schema engine reads catalog columns of type `name` (oid 19),
  * which adapter-pg cannot map ("Column type 'name' could not be deserialized").
  * Reporting them as text (oid 25) makes `migrate deploy` work. Used only here,
- * for the CLI; the app's client uses a plain adapter (see environment.md).
+ * for the CLI; the app's client uses a plain adapter (see docs/machines.md).
  */
 class NameAsTextPool extends pg.Pool {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -2,7 +2,7 @@
  * Group commit: callers that arrive while a flush is running wait for the next
  * flush, which handles all of them in ONE database transaction. No timer, so an
  * idle server adds no latency; a busy one amortises the transaction cost
- * (environment.md: one-row creates ~2k/s, batched ~16k/s on SQLite).
+ * (docs/machines.md: one-row creates ~2k/s, batched ~16k/s on SQLite).
  */
 export class GroupCommit<Item, Result> {
   private queue: Array<{ item: Item; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];

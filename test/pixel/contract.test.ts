@@ -85,7 +85,7 @@ describe("pixel contract mirrors the server schema", () => {
 });
 
 describe("Shopify app proxy stand-in", () => {
-  test("signs exactly like Shopify (documented test vector, shopify-platform.md §2.2)", () => {
+  test("signs exactly like Shopify (documented test vector, docs/platform/shopify.md)", () => {
     const query = new URLSearchParams(
       "extra=1&extra=2&shop=some-shop.myshopify.com&logged_in_customer_id=1&path_prefix=%2Fapps%2Fawesome_reviews&timestamp=1317327555",
     );

@@ -21,7 +21,8 @@ import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Context, PixelEvents, RegisterInit } from "@shopify/web-pixels-extension";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium as launchBrowser } from "../support/browser";
 import {
   PixelBatchEnvelopeSchema,
   PixelEventSchema,
@@ -68,22 +69,19 @@ export function buildPixel(): { bytes: number; output: string } {
 }
 
 // ---------------------------------------------------------------------------
-// Chromium (Debian's package; never a downloaded browser — environment.md)
+// Chromium (the one test/support/browser.ts picks; docs/machines.md)
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  return launchBrowser([
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ]);
 }
 
 // ---------------------------------------------------------------------------
@@ -155,7 +153,7 @@ export interface Collector {
 
 /**
  * Stands in for the app proxy endpoint: records every request and answers with
- * `Access-Control-Allow-Origin: *` like the real route must (shopify-platform.md §1.4).
+ * `Access-Control-Allow-Origin: *` like the real route must (docs/platform/shopify.md, constraint 3).
  * Listens on 127.0.0.1 but is addressed as `localhost`, a different origin from the
  * host page, so the browser applies CORS (and would preflight a non-simple request).
  */

@@ -17,7 +17,7 @@ import {
   type ProductVariant,
 } from "@shopify/web-pixels-extension";
 
-/** Case-sensitive, as Meta issues it (conversion-apis.md §1.7). */
+/** Case-sensitive, as Meta issues it (docs/platform/ad-platforms.md, Meta). */
 export const FBCLID = "IwAR2F4-dbP0l7Mn1IawQQGCINEz7PYXQvwjNwB_qa2ofrHyiLjcbCRxTDMgk";
 /** The storefront the shopper sees (event context). Not where the pixel posts: that is init.data.shop.storefrontUrl. */
 export const STORE = "https://trueline-demo.example";

@@ -410,7 +410,7 @@ describe("Trueline pixel in a sandbox worker", () => {
       ["POST", "/proxy/events"],
     ]);
     expect(collector.requests[0]?.query.get("clientId")).toBe(shop.clientId);
-    // Verified independently of the stand-in's signer (shopify-platform.md §2.2).
+    // Verified independently of the stand-in's signer (docs/platform/shopify.md, "Proxy signature").
     const verify = (q: URLSearchParams) => {
       const keys = [...new Set([...q.keys()].filter((k) => k !== "signature"))].sort();
       const message = keys.map((k) => `${k}=${q.getAll(k).join(",")}`).join("");

@@ -3,7 +3,7 @@
  * REAL app server's proxy route: storefront `https://{shop}{pathPrefix}/<rest>` →
  * `{upstream}/<rest>?<buyer's query>&shop=…&logged_in_customer_id=…&path_prefix=…&timestamp=…&signature=…`.
  *
- * Behaviour copied from shopify-platform.md §0.1 and §2 (Shopify's docs + the
+ * Behaviour copied from docs/platform/shopify.md (constraints 1-2, "App proxy") (Shopify's docs + the
  * shopify-api HMAC validator):
  *   - the buyer's query parameters are kept, Shopify's are appended;
  *   - the signature is HMAC-SHA256(app secret) over the sorted `key=value` pairs
@@ -16,7 +16,7 @@ import { createHmac } from "node:crypto";
 import { createServer, request, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 
-/** Shopify's app proxy signature for a query (shopify-platform.md §2.2). */
+/** Shopify's app proxy signature for a query (docs/platform/shopify.md, "Proxy signature"). */
 export function appProxySignature(query: URLSearchParams, secret: string): string {
   const groups = new Map<string, string[]>();
   for (const [k, v] of query) if (k !== "signature") groups.set(k, [...(groups.get(k) ?? []), v]);

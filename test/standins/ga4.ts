@@ -7,7 +7,7 @@
  *       https://developers.google.com/analytics/devguides/collection/protocol/ga4/reference (limits)
  *       https://developers.google.com/analytics/devguides/collection/protocol/ga4/validating-events
  *       https://developers.google.com/analytics/devguides/collection/ga4/uid-data (user_data)
- * (summarised with sources in /work/shared/reference/conversion-apis.md §3)
+ * (summarised with sources in docs/platform/ad-platforms.md, GA4)
  *
  * Faithful to the platform, production NEVER says no: "A 2xx comes back even when the payload is
  * malformed or dropped", including a wrong api_secret. Invalid requests/events are answered 204

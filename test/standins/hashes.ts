@@ -1,10 +1,10 @@
 /**
  * Known test inputs and the SHA-256 digests each platform expects for them, for OUR tests to
  * assert on (a stand-in cannot invert a hash, so "phone hashed with the '+'" is only caught by
- * comparing with these). The normalised forms follow /work/shared/reference/conversion-apis.md
- * §0.3 and §7: Meta/Snap/Pinterest phone = digits with country code and no '+', Google (GA4,
- * Google Ads) phone = E.164 with '+', TikTok phone = E.164 with '+' (the reference's
- * recommendation), Google-only gmail dot removal, Meta/Pinterest city without spaces.
+ * comparing with these). The normalised forms follow docs/platform/ad-platforms.md
+ * ("Hashing and normalisation", "Pitfalls"): Meta/Snap/Pinterest phone = digits with country code and no '+', Google (GA4,
+ * Google Ads) phone = E.164 with '+', TikTok phone = E.164 with '+' (our notes'
+ * choice), Google-only gmail dot removal, Meta/Pinterest city without spaces.
  *
  * The digests are computed here with node:crypto, independently of the adapters under test;
  * standins.test.ts pins them to literals produced by `printf '%s' value | sha256sum`.

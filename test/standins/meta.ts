@@ -5,7 +5,7 @@
  * Parameters: https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/server-event/
  * Customer information: https://developers.facebook.com/docs/marketing-api/conversions-api/parameters/customer-information-parameters
  * Errors: https://developers.facebook.com/docs/graph-api/guides/error-handling
- * (summarised with sources in /work/shared/reference/conversion-apis.md §1)
+ * (summarised with sources in docs/platform/ad-platforms.md, Meta)
  *
  * Meta judges the request as a whole: one bad event (or one event older than 7 days) fails the
  * entire request and no event is processed. Errors use the Graph envelope with HTTP 400.

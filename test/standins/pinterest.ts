@@ -5,7 +5,7 @@
  * Spec: Pinterest OpenAPI v5.13 `events/create` (stored as api-evangelist/pinterest
  *       openapi/pinterest-events-api-openapi.yml); https://developers.pinterest.com/docs/api/v5/events-create
  *       https://developers.pinterest.com/docs/conversions/event/
- * (summarised with sources in /work/shared/reference/conversion-apis.md §4)
+ * (summarised with sources in docs/platform/ad-platforms.md, Pinterest)
  *
  * Two levels of "no", as the spec has them:
  * - the body breaks the JSON schema (missing required field, wrong type, unknown key where

@@ -6,7 +6,7 @@
  * Docs: https://developers.snap.com/api/marketing-api/Conversions-API/UsingTheAPI
  *       https://developers.snap.com/api/marketing-api/Conversions-API/Parameters
  *       https://developers.snap.com/api/marketing-api/Conversions-API/VerifySetUp
- * (summarised with sources in /work/shared/reference/conversion-apis.md §5)
+ * (summarised with sources in docs/platform/ad-platforms.md, Snapchat)
  *
  * VerifySetUp lists what Snap answers `INVALID` with HTTP 400: a missing required field, a
  * Purchase without price and/or currency, a hashed IP address, a timestamp invalid or out of

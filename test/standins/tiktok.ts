@@ -3,7 +3,7 @@
  *
  * Docs: https://business-api.tiktok.com/portal/docs?id=1771100865818625 (Report Web Event)
  * Dedup: https://ads.tiktok.com/help/article/event-deduplication
- * (summarised with sources in /work/shared/reference/conversion-apis.md §2)
+ * (summarised with sources in docs/platform/ad-platforms.md, TikTok)
  *
  * TikTok answers HTTP 200 for most errors; the outcome is the body `code`:
  * 0 OK, 20001 partial success (some events dropped), 40001 no permission, 40002 invalid

@@ -1,6 +1,6 @@
 /**
  * Browser harness for the embedded admin: Debian's Chromium (playwright-core,
- * never a downloaded browser) opening the REAL server's /app pages the way the
+ * never a downloaded browser; test/support/browser.ts picks it) opening the REAL server's /app pages the way the
  * Shopify admin iframe does.
  *
  * What Shopify provides, stood in for offline:
@@ -18,7 +18,8 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium } from "./browser";
 import { ROOT } from "./databases";
 import { TEST_API_KEY, TEST_API_SECRET } from "./env";
 
@@ -102,10 +103,7 @@ export const SCREENSHOT_DIR = path.join(ROOT, "test-output", "admin");
 
 export async function openAdmin(appUrl: string, shop: string, opts: { token?: string } = {}): Promise<AdminBrowser> {
   const token = opts.token ?? mintSessionToken({ shop });
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-  });
+  const browser = await launchChromium(["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]);
   // Headless Chromium announces itself as "HeadlessChrome", which the library's bot
   // filter answers with 410; a merchant's browser is the ordinary desktop Chrome.
   const userAgent = (await browser.newBrowserCDPSession().then((s) => s.send("Browser.getVersion"))).userAgent.replace("HeadlessChrome", "Chrome");

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 
 /**
  * Requests signed exactly as Shopify signs them, written independently of the
- * library the server verifies with (shopify-platform.md §2.2 and §3.1).
+ * library the server verifies with (docs/platform/shopify.md, "Proxy signature" and "Webhooks").
  */
 
 /** App proxy: sorted `key=value` pairs (repeated keys joined with ","), no separator, hex HMAC-SHA256. */

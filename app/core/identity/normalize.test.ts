@@ -16,7 +16,7 @@ import {
 /**
  * Golden hashes computed independently in the shell, never by the code under test:
  *   printf '%s' 'person@example.com' | sha256sum
- * Vendor-published ones are marked (conversion-apis.md §1.4, §1.9, §5.3, §7.1).
+ * Vendor-published ones are marked (docs/platform/ad-platforms.md: Meta, Snapchat, Pitfalls).
  */
 const GOLDEN = {
   "person@example.com": "542d240129883c019e106e3b1b2d3f3cb3537c43c425364de8e951d5a3083345", // Snap doc

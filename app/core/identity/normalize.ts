@@ -2,8 +2,8 @@
  * Identity normalisation and hashing: the ONE place that turns raw personal data
  * into the strings ad platforms hash. Pure (node:crypto + libphonenumber-js only).
  *
- * The rules differ per platform (see /work/shared/reference/conversion-apis.md §0.3
- * and §7.1), so the functions here are building blocks with explicit options;
+ * The rules differ per platform (see docs/platform/ad-platforms.md, "Hashing and
+ * normalisation" and "Pitfalls"), so the functions here are building blocks with explicit options;
  * each adapter picks the options its platform documents:
  *   - phone: Meta/Pinterest/Snap hash digits WITHOUT "+", Google/TikTok WITH "+";
  *   - email: Google alone removes dots in gmail.com/googlemail.com local parts;

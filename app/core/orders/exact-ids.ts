@@ -4,7 +4,7 @@
  * Shopify ids are 64-bit integers sent as JSON numbers. `authenticate.webhook`
  * hands us `JSON.parse(rawBody)`, which rounds anything above 2^53: Shopify's
  * own documented sample id 820982911946154508 comes back as 820982911946154500
- * (shopify-platform.md §0.7). Node 20's `JSON.parse` reviver gets no source
+ * (docs/platform/shopify.md, constraint 7). Node 20's `JSON.parse` reviver gets no source
  * text (checked on 20.20: the TC39 "JSON.parse source text access" context
  * argument is undefined), so this module walks the raw text once with a small
  * validating JSON scanner and keeps the literal digits of every id-like value.

@@ -122,7 +122,7 @@ const ONLINE_EXPECTED: OrderFacts = {
 };
 
 describe("toOrderFacts", () => {
-  test("online order (shopify-platform.md §6 sample), field by field", () => {
+  test("online order (docs/platform/shopify.md, sample order), field by field", () => {
     expect(factsOf(buildOnlineOrder())).toEqual(ONLINE_EXPECTED);
   });
 

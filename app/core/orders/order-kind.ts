@@ -23,7 +23,7 @@
  * 7. other_channel: everything else: a numeric source_name (an app or sales
  *    channel's API client id), "iphone"/"android" (Shopify mobile admin), "shop".
  *
- * Source names: shopify-platform.md §3.5 and
+ * Source names: docs/platform/shopify.md "Order source names" and
  * https://shopify.dev/docs/api/admin-rest/latest/resources/order (source_name).
  */
 

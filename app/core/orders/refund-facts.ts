@@ -2,7 +2,7 @@
  * Refunds (refunds/create). A refund payload has no total: the money that went
  * back to the buyer is the sum of its successful refund transactions
  * (`transactions[] { kind: "refund", status: "success", amount, currency }`,
- * shopify-platform.md §3.5; transaction kinds/statuses:
+ * docs/platform/shopify.md "Refunds and transactions"; transaction kinds/statuses:
  * https://shopify.dev/docs/api/admin-rest/latest/resources/transaction).
  * Restock-only refunds have no transaction and move no money.
  *

@@ -23,7 +23,7 @@ import type { Ga4Config } from "./config";
 
 /**
  * CanonicalConversion → GA4 Measurement Protocol body.
- * Reference: /work/shared/reference/conversion-apis.md §3 and
+ * Reference: docs/platform/ad-platforms.md (GA4) and
  * https://developers.google.com/analytics/devguides/collection/protocol/ga4/reference
  */
 

@@ -89,7 +89,7 @@ export function conversionDateTime(occurredAt: number): string {
  * Enhanced conversions: only hashed_email and hashed_phone_number are accepted
  * for click uploads, one identifier per UserIdentifier, at most 5 (UNSUPPORTED_USER_IDENTIFIER
  * otherwise). Google's normalisation: email trimmed + lowercased with gmail dots
- * removed; phone E.164 WITH "+" (conversion-apis.md §3.4, §3.8;
+ * removed; phone E.164 WITH "+" (docs/platform/ad-platforms.md, GA4 and Google Ads;
  * https://developers.google.com/google-ads/api/docs/conversions/upload-clicks).
  */
 export function userIdentifiers(user: ConversionUser): UserIdentifier[] {

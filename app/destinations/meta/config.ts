@@ -7,7 +7,7 @@ import { ContentIdSourceSchema } from "../shared/contents";
  * API_VERSION: Graph API version, pinned. Meta supports each Graph version for
  * at least two years for CAPI; bump it deliberately (changelog:
  * https://developers.facebook.com/docs/graph-api/changelog) and re-run the cases.
- * v24.0 matches facebook-nodejs-business-sdk 24.x (conversion-apis.md §1.1).
+ * v24.0 matches facebook-nodejs-business-sdk 24.x (docs/platform/ad-platforms.md, Meta).
  */
 export const API_VERSION = "v24.0";
 export const GRAPH_ORIGIN = "https://graph.facebook.com";

@@ -115,7 +115,7 @@ function fbcValue(clickIds: ConversionClickIds, occurredAt: number): string | un
 }
 
 /**
- * Hashed keys follow Meta's normalisation (conversion-apis.md §1.4): email
+ * Hashed keys follow Meta's normalisation (docs/platform/ad-platforms.md, Meta): email
  * trimmed + lowercased (gmail dots KEPT), phone as E.164 digits WITHOUT "+",
  * names lowercase without punctuation, city without spaces, 2-letter state,
  * US ZIP first 5 digits, lowercase alpha-2 country. external_id is only

@@ -28,7 +28,7 @@ import type { PinterestConfig } from "./config";
  */
 
 /**
- * Event names (conversion-apis.md §0.2). Pinterest has no product-view event in
+ * Event names (docs/platform/ad-platforms.md, "Event names"). Pinterest has no product-view event in
  * the v5 enum, so view_content is a page_visit carrying content_ids; checkout
  * start has no standard event and goes as "custom"; add_payment_info is listed
  * on the current docs page (not in the v5.13 enum: confirm with ?test=true).
@@ -106,7 +106,7 @@ function hashed(normalized: string | undefined): string[] | undefined {
  * no leading zeros; names lowercase; city lowercase without spaces/punctuation;
  * state 2-letter lowercase; country alpha-2 lowercase, HASHED. ZIP: Pinterest
  * writes "only digits", but stripping letters turns "SW1A 1AA" into "11", so
- * non-US postcodes keep their letters (conversion-apis.md §7.1.6).
+ * non-US postcodes keep their letters (docs/platform/ad-platforms.md, pitfall 6).
  * external_id is trimmed and hashed byte for byte. IP, user agent and the epik
  * click id go in clear: hashing them breaks matching.
  */

@@ -32,7 +32,7 @@ describe("pinterest.classifyResponse", () => {
 });
 
 describe("pinterest.eventName", () => {
-  test("follows the cross-platform mapping (conversion-apis.md §0.2)", () => {
+  test("follows the cross-platform mapping (docs/platform/ad-platforms.md)", () => {
     expect(Object.fromEntries(CANONICAL_EVENT_NAMES.map((n) => [n, pinterest.eventName(n)]))).toEqual({
       page_view: "page_visit",
       view_content: "page_visit",

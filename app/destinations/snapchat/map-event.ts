@@ -26,7 +26,7 @@ import type { SnapchatConfig } from "./config";
  */
 
 /**
- * Snap's event enum, upper case as the enum spells it (conversion-apis.md §0.2;
+ * Snap's event enum, upper case as the enum spells it (docs/platform/ad-platforms.md, "Event names";
  * Snap's own examples mix "PURCHASE" and "Purchase", the enum is upper case).
  * No refund/cancel events exist.
  */

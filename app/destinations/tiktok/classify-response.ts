@@ -7,7 +7,7 @@ import { retryAfterMs } from "../shared/retry-after";
  * the body: {"code": 0, "message": "OK", "request_id": "…", "data": {}}.
  * The HTTP status only matters when the body has no code (gateways, outages).
  *
- * Codes: conversion-apis.md §2.4, which collects them from TikTok's Events API
+ * Codes: docs/platform/ad-platforms.md (TikTok), collected from TikTok's Events API
  * docs (https://business-api.tiktok.com/portal/docs?id=1771100865818625) and
  * RudderStack's tiktok_ads networkHandler.js.
  */
@@ -23,8 +23,8 @@ export const CODE_RETRYABLE_40700 = 40700;
 /**
  * Auth problems a person must fix (pause the connection): 40001 no permission
  * for this pixel/advertiser, 40104 access token missing, 40105 access token
- * invalid or revoked. (40104 is from TikTok's return-code list [unverified in
- * conversion-apis.md].)
+ * invalid or revoked. (40104 is from TikTok's return-code list [unconfirmed in
+ * docs/platform/ad-platforms.md].)
  */
 export const AUTH_CODES: ReadonlySet<number> = new Set([40001, 40104, 40105]);
 /** 5xxxx are TikTok-side system errors in the return-code list: retry [unverified]. */

@@ -21,7 +21,7 @@ const optionalText = (max: number) =>
 
 /**
  * The purchase event the merchant's TikTok pixel fires. Dedup needs the SAME
- * event name on both sides (conversion-apis.md §7.1.14): "Purchase" is the
+ * event name on both sides (docs/platform/ad-platforms.md, TikTok and pitfall 14): "Purchase" is the
  * standard since 2025; pixels set up earlier (including older Shopify TikTok
  * channel installs) fire "CompletePayment" or "PlaceAnOrder".
  */

@@ -18,7 +18,7 @@ import type { TikTokConfig } from "./config";
  */
 
 /**
- * Standard event names (conversion-apis.md §0.2). "Pageview" is TikTok's own
+ * Standard event names (docs/platform/ad-platforms.md, "Event names"). "Pageview" is TikTok's own
  * spelling (its GTM template maps page_view → Pageview). Purchase is
  * configurable (config.purchaseEventName) so it matches what the pixel fires.
  * TikTok has no refund/cancel event and does not take negative values (README).
@@ -84,7 +84,7 @@ export function tiktokEventName(name: CanonicalEventName, config: Pick<TikTokCon
 }
 
 /**
- * Hashing per conversion-apis.md §2.3's recommendation: email trimmed +
+ * Hashing per docs/platform/ad-platforms.md (TikTok): email trimmed +
  * lowercased; phone E.164 WITH "+" (TikTok help content and Segment agree);
  * external_id trimmed only (ids are case-sensitive and must equal what the
  * pixel sends). ip, user_agent, ttclid and ttp are sent in clear, as TikTok's

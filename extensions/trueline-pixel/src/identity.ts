@@ -72,7 +72,7 @@ function clickIdKey(param: string): ClickIdKey | undefined {
 /**
  * Click ids on a landing URL, stamped with `now` (unix ms). Parameter names match
  * case-insensitively (ad tools vary: "ScCid"/"sccid"); values are kept EXACTLY as
- * decoded from the URL — fbclid is case-sensitive (conversion-apis.md §1.7).
+ * decoded from the URL — fbclid is case-sensitive (docs/platform/ad-platforms.md, Meta).
  */
 export function readClickIds(href: string, now: number): ClickIds {
   const out: ClickIds = {};
@@ -98,7 +98,7 @@ export function readUtm(href: string): Utm | undefined {
 /**
  * Merges click ids: a value in `newer` replaces a DIFFERENT value in `older` (the
  * visitor came back through a new ad click, so the old id must not be kept —
- * conversion-apis.md §1.7), while the same value keeps its older first-seen time.
+ * docs/platform/ad-platforms.md, Meta), while the same value keeps its older first-seen time.
  */
 export function mergeClickIds(older: ClickIds, newer: ClickIds): ClickIds {
   const out: ClickIds = { ...older };

@@ -88,7 +88,7 @@ function currency(code: unknown): string | undefined {
 
 /**
  * Numeric tail of a Shopify id: "gid://shopify/OrderIdentity/5912345678901" →
- * "5912345678901" (orders are matched on numeric tails; shopify-platform.md §1.3).
+ * "5912345678901" (orders are matched on numeric tails; docs/platform/shopify.md, Web pixel).
  * An id without a numeric tail is kept as is.
  */
 export function idTail(id: unknown, max = 64): string | undefined {

@@ -1,6 +1,6 @@
 // Stand-in for Shopify's STRICT pixel sandbox, which is a web worker: no DOM, no
 // document.cookie; the pixel reaches the storefront's cookies and storage only
-// through async proxies that run in the top frame (shopify-platform.md §1.2, §1.4).
+// through async proxies that run in the top frame (docs/platform/shopify.md, "Web pixel").
 // The host page (host.html) answers those proxy calls with the REAL page storage.
 //
 // Protocol (page → worker): boot {init, settings, bundleUrl} | publish {event} |

@@ -10,7 +10,7 @@
  * Shopify sends them) and `JSON.parse(rawBody)` (ids rounded, exactly as
  * `authenticate.webhook` hands them over).
  *
- * Values are fabricated, modelled on shopify-platform.md §6 and Shopify's
+ * Values are fabricated, modelled on docs/platform/shopify.md (sample order) and Shopify's
  * documented field set.
  *
  * Channel notes (what each builder models, and why):
@@ -336,7 +336,7 @@ export function buildLineItem(
 
 // ---------------------------------------------------------------- orders
 
-/** Online store checkout (shopify-platform.md §6): USD shop, EUR buyer, Facebook ad landing. */
+/** Online store checkout (docs/platform/shopify.md, sample order): USD shop, EUR buyer, Facebook ad landing. */
 export function buildOnlineOrder(overrides: Partial<RestOrder> = {}): RestOrder {
   const id = overrides.id ?? 5975031431338n;
   const usd = (a: string) => money(a, "USD");
@@ -1065,7 +1065,7 @@ export interface RestBillingAttempt {
   error_code: string | null;
 }
 
-/** subscription_billing_attempts/success for the renewal order (Shopify's documented shape, shopify-platform.md §3.5). */
+/** subscription_billing_attempts/success for the renewal order (Shopify's documented shape, docs/platform/shopify.md). */
 export function buildBillingAttempt(overrides: Partial<RestBillingAttempt> = {}): RestBillingAttempt {
   const orderId = overrides.order_id === undefined ? 5975031431704n : overrides.order_id;
   const contractId = overrides.subscription_contract_id ?? 9998878778n;
