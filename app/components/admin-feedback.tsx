@@ -47,7 +47,7 @@ export function useToastOnChange(message: string | null | undefined, token: unkn
   // App Bridge's `shopify` global exists only in the browser (useAppBridge throws during SSR).
   useEffect(() => {
     if (message && typeof window !== "undefined" && window.shopify) window.shopify.toast.show(message, { isError });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Deliberately keyed on `token` alone: the same message twice (a new token) toasts twice.
   }, [token]);
 }
 

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { CanonicalConversion, CanonicalEventName } from "../core/conversions/conversion";
+import type { HttpRequestSpec, HttpResponseSnapshot } from "../core/delivery/http";
 
 /**
  * The one interface every ad platform implements (house style 5.4).
@@ -10,20 +11,7 @@ import type { CanonicalConversion, CanonicalEventName } from "../core/conversion
 export const DESTINATION_KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
-export interface HttpRequestSpec {
-  method: "POST";
-  url: string;
-  headers: Record<string, string>;
-  /** JSON-serialisable body. */
-  body: unknown;
-}
-
-export interface HttpResponseSnapshot {
-  status: number;
-  headers: Record<string, string>;
-  /** Parsed JSON when the body was JSON, else the text (possibly ""). */
-  body: unknown;
-}
+export type { HttpRequestSpec, HttpResponseSnapshot };
 
 export type BuildResult =
   | { kind: "request"; request: HttpRequestSpec }

@@ -23,7 +23,6 @@ export const destinations = {
   "google-ads": googleAds,
   pinterest,
   snapchat,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

@@ -26,9 +26,9 @@ import {
   loadDestinationForm,
   saveDestinationForm,
   sendTestEvent,
+  type ConfigField,
   type TestEventResult,
 } from "~/services/destination-admin.server";
-import type { ConfigField } from "~/destinations/form-fields";
 import { formatUtc, NavigationProgress, RouteErrorBanner, useToastOnChange } from "~/components/admin-feedback";
 
 function kindOf(params: Record<string, string | undefined>) {

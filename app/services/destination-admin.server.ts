@@ -29,6 +29,8 @@ import { scrubSecrets } from "~/services/deliver.server";
  * Every function takes the session's shop and never reads another shop's rows.
  */
 
+export type { ConfigField };
+
 export interface DestinationAdminDeps {
   db: Db;
   key: Buffer;

@@ -14,7 +14,7 @@ import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server
 import { readShopSettings, type ShopSettings } from "~/data/shops.server";
 import { releaseWaitingRefunds } from "~/data/webhooks.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
-import type { HandlerResult, ProcessDeps } from "./process-webhooks.server";
+import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 
 import { redactOrderFacts } from "~/core/orders/redact";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
