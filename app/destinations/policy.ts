@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CANONICAL_EVENT_NAMES, type CanonicalEventName } from "../core/conversions/conversion";
 import type { DestinationPurpose } from "../core/consent/consent";
 import type { DestinationKind } from "./destination";
+import { destinations } from "./registry";
 
 /**
  * What a merchant decides per destination, independent of the platform:
@@ -69,8 +70,9 @@ export function defaultPolicy(): DestinationPolicy {
   return DestinationPolicySchema.parse({});
 }
 
+/** The consent purpose of a platform: a fact kept in the platform's folder (facts.ts). */
 export function purposeOf(kind: DestinationKind): DestinationPurpose {
-  return kind === "ga4" ? "analytics" : "marketing";
+  return destinations[kind].purpose;
 }
 
 export type PolicyDecision = { kind: "send" } | { kind: "skip"; reason: string };

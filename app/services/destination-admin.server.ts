@@ -267,22 +267,6 @@ export type TestEventResult =
       caveat: string | null;
     };
 
-/**
- * Platforms whose test endpoint cannot vouch for everything. GA4's validation server
- * does not check the measurement id or API secret (documented), and its production
- * endpoint answers 2xx even to wrong ones.
- */
-function testCaveat(kind: DestinationKind, displayName: string, config: Record<string, unknown>): string | null {
-  if (kind === "ga4") {
-    return "Google's validation endpoint checks the event, not the Measurement ID or API secret: compare them with Admin → Data streams, and look for the event in GA4's Realtime report.";
-  }
-  // Meta and TikTok have no separate test endpoint: only a test event code keeps the event out of reports.
-  if ((kind === "meta" || kind === "tiktok") && !config.testEventCode) {
-    return `No test event code is saved, so ${displayName} counts this test purchase as a real one. Copy the code from Events Manager → Test events into "Test event code", save, and send again.`;
-  }
-  return null;
-}
-
 const SECRET_NAME = /token|secret|password|api[_-]?key|authorization|signature/i;
 
 export function redactUrl(url: string): string {
@@ -363,7 +347,7 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
       outcome,
       durationMs: result.durationMs,
       summary: summarise(adapter.displayName, outcome, null, result.error),
-      caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
+      caveat: adapter.testEventCaveat(config.data),
     };
   }
   const classified = adapter.classifyResponse(result.response, 1);
@@ -378,6 +362,6 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
     outcome,
     durationMs: result.durationMs,
     summary: summarise(adapter.displayName, outcome, result.response.status, null),
-    caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
+    caveat: adapter.testEventCaveat(config.data),
   };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { DESTINATION_KINDS, type DestinationAdapter, type DestinationKind } from "~/destinations/destination";
-import { configFields, FIELD_TEXT } from "~/destinations/form-fields";
+import { configFields } from "~/destinations/form-fields";
 import { destinations } from "~/destinations/registry";
 import {
   listDestinationsForAdmin,
@@ -32,7 +32,7 @@ describe("destination form fields come from the adapter", () => {
     const fields = configFields(adapter);
     expect(fields.length).toBeGreaterThan(0);
     for (const f of fields) {
-      expect(FIELD_TEXT[kind][f.key], `${kind}.${f.key} has no label`).toBeDefined();
+      expect(adapter.formText[f.key], `${kind}.${f.key} has no label`).toBeDefined();
       expect(f.control.type === "secret").toBe(adapter.secretFields.includes(f.key));
     }
     // An empty form is refused by the schema for exactly the required fields.

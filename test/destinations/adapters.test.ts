@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { CANONICAL_EVENT_NAMES } from "~/core/conversions/conversion";
+import { QUALITY_FIELDS } from "~/core/quality/match-quality";
 import { destinations } from "~/destinations/registry";
 import { ADAPTER_CASES, REGISTERED } from "./all-cases";
 import { buildContext, buildConversion, buildConversionBatch } from "./factory";
@@ -54,6 +55,38 @@ describe.each(REGISTERED)("$kind", ({ adapter, cases }) => {
     });
     test("the sample config is valid", () => {
       expect(adapter.configSchema.safeParse(cases.config).success).toBe(true);
+    });
+  });
+
+  describe("platform facts (kept in the platform's folder, facts.ts)", () => {
+    test("all present: purpose, form text, test-event caveat, match quality (null when none)", () => {
+      for (const fact of ["purpose", "formText", "testEventCaveat", "matchQuality"]) {
+        expect(adapter, `${adapter.kind} lacks ${fact}`).toHaveProperty(fact);
+        expect((adapter as unknown as Record<string, unknown>)[fact], `${adapter.kind}.${fact}`).not.toBeUndefined();
+      }
+      expect(typeof adapter.testEventCaveat).toBe("function");
+    });
+
+    test("purpose", () => {
+      expect(adapter.purpose).toBe(cases.purpose);
+    });
+
+    test("form text: a label for every config key, and none for a key the config does not have", () => {
+      const keys = Object.keys((adapter.configSchema as unknown as { shape: Record<string, unknown> }).shape);
+      expect(Object.keys(adapter.formText).sort()).toEqual([...keys].sort());
+      for (const key of keys) expect(adapter.formText[key]?.label.trim(), `${adapter.kind}.${key}`).toBeTruthy();
+    });
+
+    test.each(cases.testEventCaveats)("test-event caveat: $name", ({ config, expected }) => {
+      expect(adapter.testEventCaveat(config)).toEqual(expected);
+    });
+
+    test("match quality: null, or a label and weights on known fields summing to exactly 10", () => {
+      if (adapter.matchQuality === null) return;
+      expect(adapter.matchQuality.label.trim()).not.toBe("");
+      const weights = adapter.matchQuality.weights;
+      for (const field of Object.keys(weights)) expect(QUALITY_FIELDS).toContain(field);
+      expect(Object.values(weights).reduce((a, w) => a + (w ?? 0), 0)).toBe(10);
     });
   });
 

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
@@ -543,6 +544,14 @@ export const ga4Cases: AdapterCases<Ga4Config> = {
     refund: "refund",
     cancel: null,
   },
+  purpose: "analytics",
+  testEventCaveats: [
+    {
+      name: "the validation endpoint cannot vouch for the ids",
+      config: CONFIG,
+      expected: expect.stringContaining("checks the event, not the Measurement ID or API secret"),
+    },
+  ],
   configAccepts: [
     {
       name: "fills defaults for region and content ids",

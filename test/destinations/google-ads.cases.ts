@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import { buildContext, buildConversion, buildStorefrontConversion, withoutIdentity } from "./factory";
 import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
 import type { GoogleAdsConfig } from "~/destinations/google-ads/config";
@@ -454,6 +455,8 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
     refund: null,
     cancel: null,
   },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
   configAccepts: [
     {
       name: "the ids as the Ads UI shows them, with defaults",

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import type { HttpRequestSpec } from "~/destinations/destination";
 import {
   FACTORY_CLICK_IDS,
@@ -587,6 +588,11 @@ export const metaCases: AdapterCases<MetaConfig> = {
     refund: null,
     cancel: null,
   },
+  purpose: "marketing",
+  testEventCaveats: [
+    { name: "no test event code: the test purchase counts as real", config: CONFIG, expected: expect.stringContaining("No test event code is saved") },
+    { name: "with a test event code: nothing to add", config: { ...CONFIG, testEventCode: "TEST12345" }, expected: null },
+  ],
   configAccepts: [
     {
       name: "a settings form: trims, defaults contentIdSource, drops an empty test code",

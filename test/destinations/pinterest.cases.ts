@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
@@ -440,6 +441,8 @@ export const pinterestCases: AdapterCases<PinterestConfig> = {
     refund: null,
     cancel: null,
   },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
   configAccepts: [
     {
       name: "fills the content id default",

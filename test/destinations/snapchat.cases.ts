@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
@@ -441,6 +442,8 @@ export const snapchatCases: AdapterCases<SnapchatConfig> = {
     refund: null,
     cancel: null,
   },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
   configAccepts: [
     {
       name: "normalises the pixel id and fills defaults",

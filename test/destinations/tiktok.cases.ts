@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import type { HttpRequestSpec } from "~/destinations/destination";
 import {
   FACTORY_OCCURRED_AT,
@@ -425,6 +426,11 @@ export const tiktokCases: AdapterCases<TikTokConfig> = {
     refund: null,
     cancel: null,
   },
+  purpose: "marketing",
+  testEventCaveats: [
+    { name: "no test event code: the test purchase counts as real", config: CONFIG, expected: expect.stringContaining("No test event code is saved") },
+    { name: "with a test event code: nothing to add", config: { ...CONFIG, testEventCode: "TEST12345" }, expected: null },
+  ],
   configAccepts: [
     {
       name: "a settings form with defaults; an empty test code is absent",

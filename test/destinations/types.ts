@@ -1,4 +1,5 @@
 import type { CanonicalConversion, CanonicalEventName } from "~/core/conversions/conversion";
+import type { DestinationPurpose } from "~/core/consent/consent";
 import type { BuildContext, BuildResult, DeliveryOutcome, HttpResponseSnapshot } from "~/destinations/destination";
 
 /**
@@ -49,6 +50,10 @@ export interface AdapterCases<Config> {
   eventNames: Readonly<Record<CanonicalEventName, string | null>>;
   configAccepts: readonly ConfigAcceptCase[];
   configRejects: readonly { name: string; input: Record<string, unknown> }[];
+  /** Which consent the platform's use needs. */
+  purpose: DestinationPurpose;
+  /** What "send test event" tells the merchant for a config (expected may be an asymmetric matcher). */
+  testEventCaveats: readonly { name: string; config: Config; expected: unknown }[];
   /** When given: the exact secret fields and limits the platform's docs call for. */
   secretFields?: readonly string[];
   limits?: { maxBatchSize: number; maxEventAgeMs: number };
