@@ -7,7 +7,7 @@ import { QUALITY_FIELDS, QUALITY_FIELD_LABELS, scoreRating } from "~/core/qualit
 import { getDataQuality } from "~/services/reports.server";
 import { count, humanize, percent } from "~/components/reports/format";
 import { RangeFilter } from "~/components/reports/range-filter";
-import { RouteErrorBanner } from "~/components/reports/route-error";
+import { RouteErrorBanner } from "~/components/route-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

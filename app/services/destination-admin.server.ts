@@ -20,7 +20,7 @@ import {
 } from "~/data/destinations.server";
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
-import { scrubSecrets } from "~/services/deliver.server";
+import { redactHeaderSecrets, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
 
 /**
  * The admin's destinations pages: list every platform with its state, load and save
@@ -243,7 +243,7 @@ export async function saveDestinationForm(
 
 export interface ShownRequest {
   method: string;
-  /** Credentials in the query string replaced by [redacted]. */
+  /** Credentials in the query string replaced by [secret]. */
   url: string;
   headers: Record<string, string>;
   /** Pretty JSON; identity fields are the hashes the adapter computed. */
@@ -267,27 +267,9 @@ export type TestEventResult =
       caveat: string | null;
     };
 
-const SECRET_NAME = /token|secret|password|api[_-]?key|authorization|signature/i;
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    for (const k of [...u.searchParams.keys()]) if (SECRET_NAME.test(k)) u.searchParams.set(k, "[redacted]");
-    return u.toString().replace(/%5Bredacted%5D/g, "[redacted]");
-  } catch {
-    return url.replace(/((?:access_token|api_secret)=)[^&]*/g, "$1[redacted]");
-  }
-}
-
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (!SECRET_NAME.test(k)) out[k] = v;
-    else if (/^bearer /i.test(v)) out[k] = "Bearer [redacted]";
-    else out[k] = "[redacted]";
-  }
-  return out;
-}
+/** Kept under these names for callers; the one implementation is in core/logs/redact.ts. */
+export const redactUrl = redactUrlSecrets;
+export const redactHeaders = redactHeaderSecrets;
 
 function showRequest(spec: HttpRequestSpec): ShownRequest {
   return {
