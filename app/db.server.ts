@@ -50,7 +50,7 @@ export function createDb(url: string): Database {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
+  // `var` is required: only var declarations become properties of globalThis.
   var truelineDb: Database | undefined;
 }
 

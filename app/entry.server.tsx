@@ -33,7 +33,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        // eslint-disable-next-line no-console
+        // Remix rendering errors go to stderr as they are.
         console.error(error);
       },
     });

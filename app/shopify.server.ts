@@ -43,7 +43,7 @@ function build() {
 
 type ShopifyApp = ReturnType<typeof build>;
 declare global {
-  // eslint-disable-next-line no-var
+  // `var` is required: only var declarations become properties of globalThis.
   var truelineShopify: ShopifyApp | undefined;
 }
 

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import Database from "better-sqlite3";
-import { buildOnlineOrder, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildOnlineOrder, toWebhookBody } from "../test/factories/order-factory";
 import { createLogger } from "~/lib/logger.server";
 import { applyOrderWebhook } from "~/services/orders.server";
 import { startStandins } from "../test/standins";

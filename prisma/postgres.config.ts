@@ -13,11 +13,9 @@ process.env.DATABASE_URL = url;
  * for the CLI; the app's client uses a plain adapter (see docs/machines.md).
  */
 class NameAsTextPool extends pg.Pool {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // pg.Pool.query has many overloads; this override passes every one through unchanged.
   override query(...args: any[]): any {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const result = (super.query as any)(...args);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const fix = (r: any) => {
       for (const f of r?.fields ?? []) if (f.dataTypeID === 19) f.dataTypeID = 25;
       return r;
@@ -41,7 +39,7 @@ export default defineConfig({
   migrations: { path: "postgres/migrations" },
   async adapter() {
     const schema = schemaOf(url);
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    // The subclass is a pg.Pool; the cast only bridges the two packages' copies of pg's types.
     return new PrismaPg(new NameAsTextPool({ connectionString: url }) as any, schema ? { schema } : undefined);
   },
 });

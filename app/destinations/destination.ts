@@ -1,8 +1,11 @@
 import type { z } from "zod";
 import type { CanonicalConversion, CanonicalEventName } from "../core/conversions/conversion";
+import type { DestinationPurpose } from "../core/consent/consent";
+import type { HttpRequestSpec, HttpResponseSnapshot } from "../core/delivery/http";
+import type { MatchWeights } from "../core/quality/match-quality";
 
 /**
- * The one interface every ad platform implements (house style 5.4).
+ * The one interface every ad platform implements (docs/conventions.md).
  * Adapters are PURE: no fetch, no clock, no env, no randomness. They describe
  * the request and classify the response; app/lib/http-sender.server.ts does the I/O.
  */
@@ -10,20 +13,7 @@ import type { CanonicalConversion, CanonicalEventName } from "../core/conversion
 export const DESTINATION_KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
-export interface HttpRequestSpec {
-  method: "POST";
-  url: string;
-  headers: Record<string, string>;
-  /** JSON-serialisable body. */
-  body: unknown;
-}
-
-export interface HttpResponseSnapshot {
-  status: number;
-  headers: Record<string, string>;
-  /** Parsed JSON when the body was JSON, else the text (possibly ""). */
-  body: unknown;
-}
+export type { HttpRequestSpec, HttpResponseSnapshot };
 
 export type BuildResult =
   | { kind: "request"; request: HttpRequestSpec }
@@ -57,7 +47,29 @@ export interface BuildContext {
   currency: "shop" | "presentment";
 }
 
-export interface DestinationAdapter<Config> {
+/** Label and help text of one settings-form field. */
+export interface FieldText {
+  label: string;
+  help?: string;
+}
+
+/**
+ * What the rest of the app needs to know about a platform besides its requests and
+ * responses. Each platform keeps these in its own folder (facts.ts); adding a platform
+ * is its folder plus one line in registry.ts.
+ */
+export interface PlatformFacts<Config> {
+  /** Which consent the platform's use needs: ad platforms "marketing", analytics tools "analytics". */
+  readonly purpose: DestinationPurpose;
+  /** Label and help for every config key, for the settings form. */
+  readonly formText: Readonly<Record<string, FieldText>>;
+  /** What the merchant must know after "send test event" with this config, or null. */
+  testEventCaveat(config: Config): string | null;
+  /** Column label and weights of the estimated match score, or null when the platform has no match score. */
+  readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
+}
+
+export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
   readonly kind: DestinationKind;
   readonly displayName: string;
   /** Validates the merchant's settings form and what is read back from the DB. */

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { CANONICAL_EVENT_NAMES, type CanonicalEventName } from "../core/conversions/conversion";
 import type { DestinationPurpose } from "../core/consent/consent";
+import { ORDER_KINDS } from "../core/orders/order-kind";
 import type { DestinationKind } from "./destination";
+import { destinations } from "./registry";
 
 /**
  * What a merchant decides per destination, independent of the platform:
@@ -9,16 +11,8 @@ import type { DestinationKind } from "./destination";
  * Stored as JSON text on Destination.policy and validated on every read.
  */
 
-/** Order kinds (kept in step with app/core/orders/order-kind.ts ORDER_KINDS; checked by a test). */
-export const POLICY_ORDER_KINDS = [
-  "online",
-  "draft",
-  "pos",
-  "subscription_first",
-  "subscription_renewal",
-  "upsell",
-  "other_channel",
-] as const;
+/** Order kinds a destination can switch on or off: all of them (one list, in core). */
+export const POLICY_ORDER_KINDS = ORDER_KINDS;
 export type PolicyOrderKind = (typeof POLICY_ORDER_KINDS)[number];
 
 const DEFAULT_EVENTS: Record<CanonicalEventName, boolean> = {
@@ -69,8 +63,9 @@ export function defaultPolicy(): DestinationPolicy {
   return DestinationPolicySchema.parse({});
 }
 
+/** The consent purpose of a platform: a fact kept in the platform's folder (facts.ts). */
 export function purposeOf(kind: DestinationKind): DestinationPurpose {
-  return kind === "ga4" ? "analytics" : "marketing";
+  return destinations[kind].purpose;
 }
 
 export type PolicyDecision = { kind: "send" } | { kind: "skip"; reason: string };

@@ -9,9 +9,9 @@ import { tiktok } from "./tiktok";
 /**
  * Every destination adapter, keyed by its DestinationKind (the value stored in
  * the DB). `satisfies Record<DestinationKind, …>` makes a kind without an
- * adapter a type error, and app/destinations/conformance.test.ts runs each
+ * adapter a type error, and test/destinations/conformance.test.ts runs each
  * entry through the shared invariants: a new platform is one folder, one line
- * here, and one sample config in the conformance test.
+ * here, and its case tables in test/destinations/<platform>.cases.ts.
  *
  * `any` because each adapter has its own Config type; callers parse stored
  * settings with the adapter's own configSchema before calling buildRequest.
@@ -23,7 +23,6 @@ export const destinations = {
   "google-ads": googleAds,
   pinterest,
   snapchat,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

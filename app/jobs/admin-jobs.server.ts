@@ -1,6 +1,7 @@
 import type { Db, DbProvider } from "~/db.server";
 import { claimAdminJob, recordAdminJobProgress, type AdminJobView } from "~/data/admin-jobs.server";
 import type { Logger } from "~/lib/logger.server";
+import type { AdminJobChunkContext, AdminJobChunkResult, AdminJobHandler } from "~/services/admin-job-handler";
 
 /**
  * Long admin work (bulk replay, exports) as background jobs: a row per job, a handler
@@ -9,25 +10,7 @@ import type { Logger } from "~/lib/logger.server";
  * a progress bar and a job survives a worker restart.
  */
 
-export interface AdminJobChunkContext {
-  db: Db;
-  job: AdminJobView;
-  now: Date;
-  log: Logger;
-}
-
-export interface AdminJobChunkResult {
-  /** Items handled in this chunk (added to done). */
-  handled: number;
-  /** Where the next chunk starts. */
-  cursor: string | null;
-  finished: boolean;
-}
-
-export interface AdminJobHandler {
-  kind: string;
-  runChunk(ctx: AdminJobChunkContext): Promise<AdminJobChunkResult>;
-}
+export type { AdminJobChunkContext, AdminJobChunkResult, AdminJobHandler };
 
 export interface AdminJobDeps {
   db: Db;

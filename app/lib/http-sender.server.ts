@@ -1,4 +1,4 @@
-import type { HttpRequestSpec, HttpResponseSnapshot } from "~/destinations/destination";
+import type { HttpRequestSpec, HttpResponseSnapshot } from "~/core/delivery/http";
 
 export type SendResult =
   | { kind: "response"; response: HttpResponseSnapshot; durationMs: number }

@@ -4,11 +4,14 @@
  * name personal data or secrets are replaced, and string values are scrubbed of
  * anything shaped like an email, a phone number, a bearer token or an IP address.
  */
+import { isSecretKey } from "~/core/logs/redact";
+
 type Level = "debug" | "info" | "warn" | "error";
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-const SENSITIVE_KEY =
-  /(e-?mail|phone|address|first_?name|last_?name|^name$|zip|postal|city|province|street|ip$|^ip_|browser_?ip|client_?ip|token|secret|password|authorization|cookie|access_?token|api_?key|signature|hmac)/i;
+/** Keys naming personal data (credential keys come from the one list, core/logs/redact.ts). */
+const PERSONAL_KEY = /(e-?mail|phone|address|first_?name|last_?name|^name$|zip|postal|city|province|street|ip$|^ip_|browser_?ip|client_?ip|cookie)/i;
+const isSensitiveKey = (key: string) => PERSONAL_KEY.test(key) || isSecretKey(key);
 
 const EMAIL = /[A-Z0-9._%+-]+@[A-Z0-9.-]+\.[A-Z]{2,}/gi;
 // "+" followed by digits, or digit groups with separators; bare digit runs are ids.
@@ -26,7 +29,7 @@ export function scrub(value: unknown, depth = 0): unknown {
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      out[k] = SENSITIVE_KEY.test(k) && v !== null && v !== undefined && typeof v !== "boolean" ? "[redacted]" : scrub(v, depth + 1);
+      out[k] = isSensitiveKey(k) && v !== null && v !== undefined && typeof v !== "boolean" ? "[redacted]" : scrub(v, depth + 1);
     }
     return out;
   }

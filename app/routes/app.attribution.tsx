@@ -11,7 +11,7 @@ import { getAttributionReport } from "~/services/reports.server";
 import { ClientOnly } from "~/components/reports/client-only";
 import { count, humanize, percent } from "~/components/reports/format";
 import { RangeFilter } from "~/components/reports/range-filter";
-import { RouteErrorBanner } from "~/components/reports/route-error";
+import { RouteErrorBanner } from "~/components/route-error";
 
 export const links = () => [{ rel: "stylesheet", href: vizStyles }];
 

@@ -3,11 +3,11 @@ import { useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
-import { MATCH_PLATFORMS, MATCH_PLATFORM_LABELS, QUALITY_FIELDS, QUALITY_FIELD_LABELS, scoreRating } from "~/core/quality/match-quality";
+import { QUALITY_FIELDS, QUALITY_FIELD_LABELS, scoreRating } from "~/core/quality/match-quality";
 import { getDataQuality } from "~/services/reports.server";
 import { count, humanize, percent } from "~/components/reports/format";
 import { RangeFilter } from "~/components/reports/range-filter";
-import { RouteErrorBanner } from "~/components/reports/route-error";
+import { RouteErrorBanner } from "~/components/route-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -40,7 +40,7 @@ export default function DataQuality() {
               <Banner tone="info" title="Match scores are Trueline's estimate">
                 <p>
                   Platforms do not publish how they score matching. Each estimate (0–10, like Meta&apos;s Event Match Quality) weighs the identifiers the platform documents as most
-                  useful; the weights and their sources are in app/core/quality/match-quality.ts. The platform&apos;s own Events Manager score is the reference.
+                  useful; the weights and their sources are kept with each platform (app/destinations/&lt;platform&gt;/facts.ts). The platform&apos;s own Events Manager score is the reference.
                 </p>
               </Banner>
             </Layout.Section>
@@ -52,16 +52,19 @@ export default function DataQuality() {
                   </Text>
                   <div data-testid="scores">
                     <DataTable
-                      columnContentTypes={["text", "numeric", ...MATCH_PLATFORMS.map(() => "text" as const)]}
-                      headings={["Event", "Events", ...MATCH_PLATFORMS.map((p) => MATCH_PLATFORM_LABELS[p])]}
+                      columnContentTypes={["text", "numeric", ...data.platforms.map(() => "text" as const)]}
+                      headings={["Event", "Events", ...data.platforms.map((p) => p.label)]}
                       rows={data.events.map((e) => [
                         humanize(e.name),
                         count(e.total),
-                        ...MATCH_PLATFORMS.map((p) => (
-                          <Badge key={p} tone={TONE[scoreRating(e.scores[p])]}>
-                            {`${e.scores[p].toFixed(1)} ${scoreRating(e.scores[p])}`}
-                          </Badge>
-                        )),
+                        ...data.platforms.map(({ kind }) => {
+                          const score = e.scores[kind] ?? 0;
+                          return (
+                            <Badge key={kind} tone={TONE[scoreRating(score)]}>
+                              {`${score.toFixed(1)} ${scoreRating(score)}`}
+                            </Badge>
+                          );
+                        }),
                       ])}
                     />
                   </div>

@@ -26,10 +26,13 @@ import {
   loadDestinationForm,
   saveDestinationForm,
   sendTestEvent,
+  type ConfigField,
   type TestEventResult,
 } from "~/services/destination-admin.server";
-import type { ConfigField } from "~/destinations/form-fields";
-import { formatUtc, NavigationProgress, RouteErrorBanner, useToastOnChange } from "~/components/admin-feedback";
+import { NavigationProgress, useToastOnChange } from "~/components/admin-feedback";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
+import { orderKindLabel } from "~/core/orders/order-kind-labels";
 
 function kindOf(params: Record<string, string | undefined>) {
   const parsed = DestinationKindSchema.safeParse(params.kind);
@@ -57,16 +60,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   return saved.kind === "saved"
     ? { intent: "save" as const, ok: true as const, message: saved.created ? "Destination connected" : "Settings saved", fieldErrors: {} as Record<string, string>, at }
     : { intent: "save" as const, ok: false as const, message: "Fix the highlighted fields", fieldErrors: saved.fieldErrors, at };
-};
-
-const ORDER_KIND_LABELS: Record<string, string> = {
-  online: "Online store orders",
-  draft: "Draft orders (invoices)",
-  pos: "Point of sale",
-  subscription_first: "First subscription order",
-  subscription_renewal: "Subscription renewals",
-  upsell: "Post-purchase upsells",
-  other_channel: "Other sales channels",
 };
 
 const EVENT_LABELS: Record<string, string> = {
@@ -270,7 +263,7 @@ export default function DestinationSettings() {
                     </Text>
                     <InlineGrid columns={{ xs: 1, sm: 2 }} gap="200">
                       {data.orderKinds.map((k) => (
-                        <Switch key={k} name={`orderKind.${k}`} label={ORDER_KIND_LABELS[k] ?? k} initial={Boolean((p.orderKinds as Record<string, boolean>)[k])} />
+                        <Switch key={k} name={`orderKind.${k}`} label={orderKindLabel(k, "many")} initial={Boolean((p.orderKinds as Record<string, boolean>)[k])} />
                       ))}
                     </InlineGrid>
                     <Switch name="includeTestOrders" label="Include test orders" initial={p.includeTestOrders} help="Orders placed with Shopify's test payment gateway." />

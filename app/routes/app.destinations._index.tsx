@@ -9,7 +9,9 @@ import {
   setDestinationPaused,
   type DestinationListItem,
 } from "~/services/destination-admin.server";
-import { formatUtc, NavigationProgress, RouteErrorBanner, useToastOnChange } from "~/components/admin-feedback";
+import { NavigationProgress, useToastOnChange } from "~/components/admin-feedback";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -6,7 +6,9 @@ import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { getDeliveryPage } from "~/services/logs.server";
 import { replayOneDelivery } from "~/services/replay.server";
-import { ActionFeedback, LogsErrorBoundary, formatTime, statusTone, type ActionResult } from "~/components/logs/feedback";
+import { ActionFeedback, statusTone, type ActionResult } from "~/components/logs/feedback";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
 
 const IdSchema = z.string().min(1).max(40).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -68,7 +70,7 @@ export default function DeliveryDetail() {
                 </Text>
                 <Text as="p">
                   <span data-testid="delivery-status">{d.status}</span>
-                  {d.deliveredAt ? ` at ${formatTime(d.deliveredAt)}` : ""} after {d.attempts} attempt{d.attempts === 1 ? "" : "s"}.
+                  {d.deliveredAt ? ` at ${formatUtc(d.deliveredAt, "second")}` : ""} after {d.attempts} attempt{d.attempts === 1 ? "" : "s"}.
                 </Text>
                 {d.lastError ? (
                   <Text as="p" tone="critical">
@@ -76,8 +78,8 @@ export default function DeliveryDetail() {
                   </Text>
                 ) : null}
                 <Text as="p" tone="subdued">
-                  Event id {d.eventId} · occurred {formatTime(d.occurredAt)} · queued {formatTime(d.firstQueuedAt)}
-                  {d.status === "retrying" || d.status === "pending" ? ` · next try ${formatTime(d.nextAttemptAt)}` : ""}
+                  Event id {d.eventId} · occurred {formatUtc(d.occurredAt, "second")} · queued {formatUtc(d.firstQueuedAt, "second")}
+                  {d.status === "retrying" || d.status === "pending" ? ` · next try ${formatUtc(d.nextAttemptAt, "second")}` : ""}
                 </Text>
                 {d.orderId ? (
                   <Text as="p">
@@ -109,7 +111,7 @@ export default function DeliveryDetail() {
                       columnContentTypes={["text", "text", "numeric", "numeric", "text"]}
                       headings={["Started", "Outcome", "HTTP status", "Duration", "Error"]}
                       rows={d.attemptLog.map((a) => [
-                        formatTime(a.startedAt),
+                        formatUtc(a.startedAt, "second"),
                         <Badge key="o" tone={OUTCOME_TONE[a.outcome]}>
                           {a.outcome}
                         </Badge>,
@@ -165,5 +167,5 @@ export default function DeliveryDetail() {
 }
 
 export function ErrorBoundary() {
-  return <LogsErrorBoundary title="Delivery" />;
+  return <RouteErrorBanner title="Delivery" backAction={{ content: "Logs", url: "/app/logs/deliveries" }} />;
 }

@@ -8,9 +8,11 @@ import { prisma } from "~/db.server";
 import { parseLogFilter, filterToQuery } from "~/core/logs/filters";
 import { getDeliveriesPage } from "~/services/logs.server";
 import { startReplayAllFailed } from "~/services/replay.server";
-import { ActionFeedback, EMPTY_IMAGE, LogsErrorBoundary, formatTime, statusTone, type ActionResult } from "~/components/logs/feedback";
+import { ActionFeedback, EMPTY_IMAGE, statusTone, type ActionResult } from "~/components/logs/feedback";
 import { LogsTabs } from "~/components/logs/tabs";
 import { FilterBar } from "~/components/logs/filter-bar";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -151,7 +153,7 @@ export default function DeliveriesLog() {
                 <IndexTable.Row id={r.id} key={r.id} position={i}>
                   <IndexTable.Cell>
                     <Link url={`/app/logs/deliveries/${r.id}`} removeUnderline>
-                      {formatTime(r.createdAt)}
+                      {formatUtc(r.createdAt, "second")}
                     </Link>
                   </IndexTable.Cell>
                   <IndexTable.Cell>{r.eventName}</IndexTable.Cell>
@@ -177,5 +179,5 @@ export default function DeliveriesLog() {
 }
 
 export function ErrorBoundary() {
-  return <LogsErrorBoundary title="Logs" />;
+  return <RouteErrorBanner title="Logs" backAction={{ content: "Logs", url: "/app/logs/deliveries" }} />;
 }

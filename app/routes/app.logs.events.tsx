@@ -5,9 +5,11 @@ import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { filterToQuery, parseLogFilter } from "~/core/logs/filters";
 import { getEventsPage } from "~/services/logs.server";
-import { EMPTY_IMAGE, LogsErrorBoundary, formatTime } from "~/components/logs/feedback";
+import { EMPTY_IMAGE } from "~/components/logs/feedback";
 import { LogsTabs } from "~/components/logs/tabs";
 import { FilterBar } from "~/components/logs/filter-bar";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -58,7 +60,7 @@ export default function EventsLog() {
             >
               {rows.map((r, i) => (
                 <IndexTable.Row id={r.id} key={r.id} position={i}>
-                  <IndexTable.Cell>{formatTime(r.occurredAt)}</IndexTable.Cell>
+                  <IndexTable.Cell>{formatUtc(r.occurredAt, "second")}</IndexTable.Cell>
                   <IndexTable.Cell>{r.name}</IndexTable.Cell>
                   <IndexTable.Cell>
                     <Text as="span" variant="bodySm" truncate>
@@ -83,5 +85,5 @@ export default function EventsLog() {
 }
 
 export function ErrorBoundary() {
-  return <LogsErrorBoundary title="Logs" />;
+  return <RouteErrorBanner title="Logs" backAction={{ content: "Logs", url: "/app/logs/deliveries" }} />;
 }

@@ -6,7 +6,9 @@ import { API_VERSION, authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { adminGraphqlFor } from "~/lib/admin-graphql.server";
 import { activatePixelForShop, loadOnboarding, type ActivateResult } from "~/services/onboarding.server";
-import { formatUtc, NavigationProgress, RouteErrorBanner, useToastOnChange } from "~/components/admin-feedback";
+import { NavigationProgress, useToastOnChange } from "~/components/admin-feedback";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);

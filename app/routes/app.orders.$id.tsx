@@ -5,7 +5,10 @@ import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { getOrderPage } from "~/services/logs.server";
-import { EMPTY_IMAGE, LogsErrorBoundary, formatTime, statusTone } from "~/components/logs/feedback";
+import { EMPTY_IMAGE, statusTone } from "~/components/logs/feedback";
+import { RouteErrorBanner } from "~/components/route-error";
+import { formatUtc } from "~/components/format";
+import { orderKindLabel } from "~/core/orders/order-kind-labels";
 
 /** The Shopify order id (the number in the order's admin URL). */
 const OrderIdSchema = z.string().regex(/^[0-9]{1,20}$/);
@@ -20,15 +23,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 };
 
 const MATCH_TONE: Record<string, "success" | "warning" | "critical" | "info"> = { matched: "success", profile_only: "warning", unmatched: "critical", pending: "info" };
-const KIND_WORDS: Record<string, string> = {
-  online: "Online store",
-  draft: "Draft order",
-  pos: "Point of sale",
-  subscription_first: "First subscription order",
-  subscription_renewal: "Subscription renewal",
-  upsell: "Post-purchase upsell",
-  other_channel: "Other sales channel",
-};
 
 export default function OrderDetail() {
   const o = useLoaderData<typeof loader>();
@@ -49,7 +43,7 @@ export default function OrderDetail() {
                   <Text as="h2" variant="headingSm">
                     Kind
                   </Text>
-                  <Text as="p">{KIND_WORDS[o.kind] ?? o.kind}{o.isTest ? " (test order)" : ""}</Text>
+                  <Text as="p">{orderKindLabel(o.kind)}{o.isTest ? " (test order)" : ""}</Text>
                 </BlockStack>
               </Card>
               <Card>
@@ -70,8 +64,8 @@ export default function OrderDetail() {
                     Placed
                   </Text>
                   <Text as="p">
-                    {formatTime(o.createdAt)}
-                    {o.cancelledAt ? ` · cancelled ${formatTime(o.cancelledAt)}` : ""}
+                    {formatUtc(o.createdAt, "second")}
+                    {o.cancelledAt ? ` · cancelled ${formatUtc(o.cancelledAt, "second")}` : ""}
                   </Text>
                 </BlockStack>
               </Card>
@@ -97,7 +91,7 @@ export default function OrderDetail() {
                 )}
                 {o.session ? (
                   <Text as="p">
-                    Visit: started {formatTime(o.session.startedAt)} from {o.session.channel}
+                    Visit: started {formatUtc(o.session.startedAt, "second")} from {o.session.channel}
                     {o.session.source ? ` (${o.session.source}${o.session.medium ? ` / ${o.session.medium}` : ""})` : ""}
                     {o.session.campaign ? `, campaign ${o.session.campaign}` : ""}, {o.session.eventCount} events
                     {o.session.landingPath ? `, landed on ${o.session.landingPath}` : ""}.
@@ -105,7 +99,7 @@ export default function OrderDetail() {
                 ) : null}
                 {o.profile ? (
                   <Text as="p">
-                    Visitor first seen {formatTime(o.profile.firstSeenAt)}, last seen {formatTime(o.profile.lastSeenAt)}
+                    Visitor first seen {formatUtc(o.profile.firstSeenAt, "second")}, last seen {formatUtc(o.profile.lastSeenAt, "second")}
                     {o.profile.knownCustomer ? "; a known Shopify customer" : ""}.
                   </Text>
                 ) : null}
@@ -169,7 +163,7 @@ export default function OrderDetail() {
                         {d.status}
                       </Badge>,
                       d.attempts,
-                      d.lastError ?? (d.deliveredAt ? `delivered ${formatTime(d.deliveredAt)}` : ""),
+                      d.lastError ?? (d.deliveredAt ? `delivered ${formatUtc(d.deliveredAt, "second")}` : ""),
                     ])}
                   />
                 </BlockStack>
@@ -183,5 +177,5 @@ export default function OrderDetail() {
 }
 
 export function ErrorBoundary() {
-  return <LogsErrorBoundary title="Order" />;
+  return <RouteErrorBanner title="Order" backAction={{ content: "Logs", url: "/app/logs/deliveries" }} />;
 }

@@ -6,7 +6,7 @@ import { useEffect, useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { getSettings, saveSettingsForm } from "~/services/settings.server";
-import { RouteErrorBanner } from "~/components/reports/route-error";
+import { RouteErrorBanner } from "~/components/route-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);

@@ -1,4 +1,5 @@
 import type { Db, DbProvider } from "~/db.server";
+import { scrubSecrets } from "~/core/logs/redact";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import { decideConsent, withoutIdentity } from "~/core/consent/consent";
 import { purposeOf } from "~/destinations/policy";
@@ -41,17 +42,6 @@ const BATCHED_CONCURRENCY = 4;
 const SINGLE_EVENT_CONCURRENCY = 16;
 
 const HOUR = 3_600_000;
-
-/** Remove credentials from what we keep as "payload as sent" (tokens may sit in bodies, e.g. Meta). */
-export function scrubSecrets(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(scrubSecrets);
-  if (body && typeof body === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(body)) out[k] = /token|secret|password|api_key/i.test(k) ? "[secret]" : scrubSecrets(v);
-    return out;
-  }
-  return body;
-}
 
 /** Claim due deliveries, send them in platform-sized batches, record every attempt. Returns rows handled. */
 export async function runDeliveryTick(deps: DeliverDeps, limit = 500): Promise<number> {

@@ -20,7 +20,7 @@ import {
 } from "~/data/destinations.server";
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
-import { scrubSecrets } from "~/services/deliver.server";
+import { redactHeaderSecrets, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
 
 /**
  * The admin's destinations pages: list every platform with its state, load and save
@@ -28,6 +28,8 @@ import { scrubSecrets } from "~/services/deliver.server";
  * "send test event" through the same adapter + sender path the worker uses.
  * Every function takes the session's shop and never reads another shop's rows.
  */
+
+export type { ConfigField };
 
 export interface DestinationAdminDeps {
   db: Db;
@@ -241,7 +243,7 @@ export async function saveDestinationForm(
 
 export interface ShownRequest {
   method: string;
-  /** Credentials in the query string replaced by [redacted]. */
+  /** Credentials in the query string replaced by [secret]. */
   url: string;
   headers: Record<string, string>;
   /** Pretty JSON; identity fields are the hashes the adapter computed. */
@@ -265,43 +267,9 @@ export type TestEventResult =
       caveat: string | null;
     };
 
-/**
- * Platforms whose test endpoint cannot vouch for everything. GA4's validation server
- * does not check the measurement id or API secret (documented), and its production
- * endpoint answers 2xx even to wrong ones.
- */
-function testCaveat(kind: DestinationKind, displayName: string, config: Record<string, unknown>): string | null {
-  if (kind === "ga4") {
-    return "Google's validation endpoint checks the event, not the Measurement ID or API secret: compare them with Admin → Data streams, and look for the event in GA4's Realtime report.";
-  }
-  // Meta and TikTok have no separate test endpoint: only a test event code keeps the event out of reports.
-  if ((kind === "meta" || kind === "tiktok") && !config.testEventCode) {
-    return `No test event code is saved, so ${displayName} counts this test purchase as a real one. Copy the code from Events Manager → Test events into "Test event code", save, and send again.`;
-  }
-  return null;
-}
-
-const SECRET_NAME = /token|secret|password|api[_-]?key|authorization|signature/i;
-
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    for (const k of [...u.searchParams.keys()]) if (SECRET_NAME.test(k)) u.searchParams.set(k, "[redacted]");
-    return u.toString().replace(/%5Bredacted%5D/g, "[redacted]");
-  } catch {
-    return url.replace(/((?:access_token|api_secret)=)[^&]*/g, "$1[redacted]");
-  }
-}
-
-export function redactHeaders(headers: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) {
-    if (!SECRET_NAME.test(k)) out[k] = v;
-    else if (/^bearer /i.test(v)) out[k] = "Bearer [redacted]";
-    else out[k] = "[redacted]";
-  }
-  return out;
-}
+/** Kept under these names for callers; the one implementation is in core/logs/redact.ts. */
+export const redactUrl = redactUrlSecrets;
+export const redactHeaders = redactHeaderSecrets;
 
 function showRequest(spec: HttpRequestSpec): ShownRequest {
   return {
@@ -361,7 +329,7 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
       outcome,
       durationMs: result.durationMs,
       summary: summarise(adapter.displayName, outcome, null, result.error),
-      caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
+      caveat: adapter.testEventCaveat(config.data),
     };
   }
   const classified = adapter.classifyResponse(result.response, 1);
@@ -376,6 +344,6 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
     outcome,
     durationMs: result.durationMs,
     summary: summarise(adapter.displayName, outcome, result.response.status, null),
-    caveat: testCaveat(kind, adapter.displayName, config.data as Record<string, unknown>),
+    caveat: adapter.testEventCaveat(config.data),
   };
 }

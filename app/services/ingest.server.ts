@@ -4,9 +4,10 @@ import type { Db } from "~/db.server";
 import {
   PixelBatchEnvelopeSchema,
   PixelEventSchema,
-  type PixelBatchEnvelope,
   type PixelEvent,
 } from "~/core/events/pixel-payload.schema";
+import { storedIdentity } from "~/core/events/stored-identity";
+import { encodeConsentBits } from "~/core/consent/bits";
 import { numericShopifyId } from "~/core/conversions/event-id";
 import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
 import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
@@ -51,10 +52,6 @@ export function looksLikeBot(userAgent: string | null, events: readonly unknown[
   return times.length >= 20 && Math.max(...times) - Math.min(...times) < 1000;
 }
 
-function consentBits(c: PixelBatchEnvelope["consent"]): string {
-  return [c.analytics, c.marketing, c.preferences, c.saleOfData].map((b) => (b ? "1" : "0")).join("");
-}
-
 let committer: GroupCommit<NewPixelEvent[], { inserted: number; duplicates: number }> | undefined;
 let committerDb: Db | undefined;
 function groupCommit(db: Db) {
@@ -97,9 +94,7 @@ export async function ingestPixelBatch(
   const userAgent = batch.context?.userAgent ?? input.userAgentHeader ?? null;
   const bot = looksLikeBot(userAgent, batch.events);
   // Click ids and platform cookies are marketing identifiers: kept only with marketing consent.
-  const identity = marketing
-    ? { clickIds: batch.identity.clickIds ?? {}, cookies: batch.identity.cookies ?? {}, utm: batch.identity.utm ?? {} }
-    : { utm: batch.identity.utm ?? {} };
+  const identity = storedIdentity(batch.identity, marketing);
 
   const rejected: Array<{ index: number; id?: string; reason: string }> = [];
   const rows: NewPixelEvent[] = [];
@@ -131,7 +126,7 @@ export async function ingestPixelBatch(
       customerId: e.customerId ? numericShopifyId(e.customerId) : null,
       emailHash: marketing ? emailMatchKey(email) ?? null : null,
       phoneHash: marketing ? phoneMatchKey(phone) ?? null : null,
-      consent: consentBits(batch.consent),
+      consent: encodeConsentBits(batch.consent),
       isBot: bot,
       data: JSON.stringify(rest),
       identity: JSON.stringify(identity),

@@ -1,5 +1,7 @@
 import type { Prisma } from "@trueline/db-sqlite";
-import type { CanonicalConversion, ConversionConsent } from "~/core/conversions/conversion";
+import { readStoredIdentity } from "~/core/events/stored-identity";
+import { decodeConsentBits } from "~/core/consent/bits";
+import type { CanonicalConversion } from "~/core/conversions/conversion";
 import { cancelConversion, orderRefundConversions, purchaseConversion, type ConversionEnrichment } from "~/core/orders/build-conversions";
 import { currencyDecimals, addAmounts } from "~/core/orders/decimal";
 import { toOrderFacts, type OrderFacts } from "~/core/orders/order-facts";
@@ -14,7 +16,7 @@ import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server
 import { readShopSettings, type ShopSettings } from "~/data/shops.server";
 import { releaseWaitingRefunds } from "~/data/webhooks.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
-import type { HandlerResult, ProcessDeps } from "./process-webhooks.server";
+import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 
 import { redactOrderFacts } from "~/core/orders/redact";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
@@ -38,18 +40,8 @@ function parseJson(raw: string): unknown {
   }
 }
 
-function consentFromBits(bits: string | null | undefined): ConversionConsent | null {
-  if (!bits || bits.length < 4) return null;
-  return { analytics: bits[0] === "1", marketing: bits[1] === "1", saleOfData: bits[3] === "1" };
-}
-
-interface StoredIdentity {
-  clickIds?: Record<string, { value: string; at: number }>;
-  cookies?: Record<string, string>;
-}
-
 function candidateFromEvent(e: EventRow): Candidate {
-  const identity = JSON.parse(e.identity) as StoredIdentity;
+  const identity = readStoredIdentity(e.identity);
   const clickIds: Record<string, string> = {};
   for (const [k, v] of Object.entries(identity.clickIds ?? {})) clickIds[k] = v.value;
   return { profileId: e.profileId ?? "", sessionId: e.sessionId, eventId: e.eventId, at: e.occurredAt.getTime(), clickIds, cookies: identity.cookies ?? {} };
@@ -227,7 +219,7 @@ async function reconcileOrder(tx: Tx, deps: ProcessDeps, input: ReconcileInput):
   const enrichment: ConversionEnrichment = {
     clickIds: match.inherited.clickIds,
     cookies: match.inherited.cookies,
-    consent: consentFromBits(consentBits),
+    consent: decodeConsentBits(consentBits),
     profileId: profileId ?? undefined,
     sourceUrl: pageUrl ?? sourceUrlOf(shop, f),
   };

@@ -13,7 +13,7 @@ import { identifierKey } from "~/core/sessions/profile-merge";
 import { markUninstalled } from "~/data/shops.server";
 import type { OrderFacts } from "~/core/orders/order-facts";
 import { redactOrderFacts } from "~/core/orders/redact";
-import type { HandlerResult, ProcessDeps } from "./process-webhooks.server";
+import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 
 /**
  * Privacy law compliance (shopify.dev/docs/apps/build/privacy-law-compliance):

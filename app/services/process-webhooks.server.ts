@@ -3,19 +3,10 @@ import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "
 import { markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
+import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 import { handleAppUninstalled, handleCustomerDataRequest, handleCustomerRedact, handleScopesUpdate, handleShopRedact } from "./privacy.server";
 
-export interface ProcessDeps {
-  db: Db;
-  provider: DbProvider;
-  key: Buffer;
-  log: Logger;
-  now: () => number;
-  random: () => number;
-}
-
-/** What handling a stored webhook came to. "retry-later": e.g. a refund whose order has not arrived yet. */
-export type HandlerResult = { kind: "processed"; note?: string } | { kind: "rejected"; reason: string } | { kind: "retry-later"; reason: string };
+export type { HandlerResult, ProcessDeps };
 
 const MAX_ATTEMPTS = 12;
 

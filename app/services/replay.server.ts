@@ -4,7 +4,7 @@ import { replayDeliveries } from "~/data/deliveries.server";
 import { countReplayableDeliveries, destinationBelongsToShop, getDeliveryDetail, listReplayableDeliveryIds } from "~/data/logs.server";
 import { createAdminJob, findActiveAdminJob, type AdminJobView } from "~/data/admin-jobs.server";
 import { wakeWorker } from "~/jobs/wake.server";
-import type { AdminJobHandler } from "~/jobs/admin-jobs.server";
+import type { AdminJobHandler } from "./admin-job-handler";
 
 /**
  * Replays go back through the outbox: a failed/expired row is set to pending and the

@@ -4,7 +4,9 @@ import { ATTRIBUTION_MODELS, type AttributionModel } from "~/core/attribution/mo
 import { ATTRIBUTION_CSV_HEADER, attributionCsvRows, buildAttributionReport, type AttributionReport } from "~/core/reports/attribution-report";
 import { toCsv } from "~/core/reports/csv";
 import { resolveRange, type DateRange } from "~/core/reports/date-range";
-import { eventQuality, type EventQuality } from "~/core/quality/match-quality";
+import { eventQuality, type EventQuality, type MatchWeights } from "~/core/quality/match-quality";
+import type { DestinationAdapter } from "~/destinations/destination";
+import { destinations } from "~/destinations/registry";
 import { countSessionsByCampaign, eventFieldPresence, listAttributionCredits } from "~/data/reports.server";
 
 /** ?from&to&model for the attribution report and its CSV (same schema for both). */
@@ -53,12 +55,28 @@ export async function exportAttributionCsv(
 export interface DataQualityData {
   range: DateRange;
   rangeErrors: Partial<Record<"from" | "to", string>> | null;
+  /** Platforms with a match score, in registry order: the score columns. */
+  platforms: { kind: string; label: string }[];
   events: EventQuality[];
+}
+
+/** Every registered platform that has a match score, with its weights (from its folder). */
+function matchPlatforms(): { kind: string; label: string; weights: MatchWeights }[] {
+  return (Object.values(destinations) as DestinationAdapter<unknown>[]).flatMap((a) =>
+    a.matchQuality ? [{ kind: a.kind, label: a.matchQuality.label, weights: a.matchQuality.weights }] : [],
+  );
 }
 
 export async function getDataQuality(db: Db, shop: string, params: URLSearchParams, now: Date): Promise<DataQualityData> {
   const resolved = resolveRange({ from: params.get("from") ?? undefined, to: params.get("to") ?? undefined }, now.getTime());
   const range = resolved.kind === "ok" ? resolved.range : resolved.fallback;
   const rows = await eventFieldPresence(db, shop, { start: new Date(range.startMs), end: new Date(range.endMs) });
-  return { range, rangeErrors: resolved.kind === "invalid" ? resolved.errors : null, events: rows.map((r) => eventQuality(r.name, r.total, r.counts)) };
+  const platforms = matchPlatforms();
+  const weights = Object.fromEntries(platforms.map((p) => [p.kind, p.weights]));
+  return {
+    range,
+    rangeErrors: resolved.kind === "invalid" ? resolved.errors : null,
+    platforms: platforms.map(({ kind, label }) => ({ kind, label })),
+    events: rows.map((r) => eventQuality(r.name, r.total, r.counts, weights)),
+  };
 }

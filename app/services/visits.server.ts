@@ -1,4 +1,5 @@
 import type { Db, DbProvider } from "~/db.server";
+import { readStoredIdentity } from "~/core/events/stored-identity";
 import { classifyChannel } from "~/core/sessions/channel";
 import { campaignKeyOf, decideSession, DEFAULT_SESSION_TIMEOUT_MS } from "~/core/sessions/sessionize";
 import type { StampedValue } from "~/core/sessions/profile-merge";
@@ -16,11 +17,6 @@ interface Deps {
   provider: DbProvider;
   key: Buffer;
   log: Logger;
-}
-
-interface StoredIdentity {
-  clickIds?: Record<string, StampedValue>;
-  cookies?: Record<string, string>;
 }
 
 /**
@@ -58,7 +54,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           settings = { timeoutMs: s.sessionTimeoutMinutes * 60_000 || DEFAULT_SESSION_TIMEOUT_MS };
           settingsByShop.set(e.shop, settings);
         }
-        const identity = JSON.parse(e.identity) as StoredIdentity;
+        const identity = readStoredIdentity(e.identity);
         const cookies: Record<string, StampedValue> = {};
         for (const [k, v] of Object.entries(identity.cookies ?? {})) cookies[k] = { value: v, at: e.receivedAt.getTime() };
         const profileId = await resolveProfile(

@@ -13,7 +13,7 @@ import {
   buildUpsellAppOrder,
   toWebhookBody,
   type RestOrder,
-} from "~/core/orders/testing/order-factory";
+} from "../../test/factories/order-factory";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import type { Standins, StandinKind } from "../../test/standins";
 import { STANDIN_KINDS } from "../../test/standins";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { DESTINATION_KINDS, type DestinationAdapter, type DestinationKind } from "~/destinations/destination";
-import { configFields, FIELD_TEXT } from "~/destinations/form-fields";
+import { configFields } from "~/destinations/form-fields";
 import { destinations } from "~/destinations/registry";
 import {
   listDestinationsForAdmin,
@@ -32,7 +32,7 @@ describe("destination form fields come from the adapter", () => {
     const fields = configFields(adapter);
     expect(fields.length).toBeGreaterThan(0);
     for (const f of fields) {
-      expect(FIELD_TEXT[kind][f.key], `${kind}.${f.key} has no label`).toBeDefined();
+      expect(adapter.formText[f.key], `${kind}.${f.key} has no label`).toBeDefined();
       expect(f.control.type === "secret").toBe(adapter.secretFields.includes(f.key));
     }
     // An empty form is refused by the schema for exactly the required fields.
@@ -53,14 +53,14 @@ describe("destination form fields come from the adapter", () => {
 
 describe("redaction of what the test event shows", () => {
   it("hides credentials in the URL and headers, keeps the rest", () => {
-    expect(redactUrl("https://graph.facebook.com/v24.0/1/events?access_token=EAAB123&x=1")).toBe("https://graph.facebook.com/v24.0/1/events?access_token=[redacted]&x=1");
+    expect(redactUrl("https://graph.facebook.com/v24.0/1/events?access_token=EAAB123&x=1")).toBe("https://graph.facebook.com/v24.0/1/events?access_token=[secret]&x=1");
     expect(redactUrl("https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=s3cr3t")).toBe(
-      "https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=[redacted]",
+      "https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=[secret]",
     );
     expect(redactHeaders({ Authorization: "Bearer abc", "Access-Token": "t", "developer-token": "d", "content-type": "application/json" })).toEqual({
-      Authorization: "Bearer [redacted]",
-      "Access-Token": "[redacted]",
-      "developer-token": "[redacted]",
+      Authorization: "Bearer [secret]",
+      "Access-Token": "[secret]",
+      "developer-token": "[secret]",
       "content-type": "application/json",
     });
   });

@@ -96,7 +96,7 @@ describe("destinations admin in Chromium", () => {
     const summary = await p.getByTestId("test-summary").innerText();
     expect(summary).toContain("Meta (Facebook & Instagram) refused the settings (HTTP 400)");
     expect(await p.getByTestId("test-response").innerText()).toContain("OAuthException");
-    expect(await p.getByTestId("test-request").innerText()).toContain("access_token=[redacted]");
+    expect(await p.getByTestId("test-request").innerText()).toContain("access_token=[secret]");
     expect(standins.rejected("meta").length).toBe(rejectedBefore + 1);
     expect(standins.received("meta")).toHaveLength(0);
     expect(await p.content()).not.toContain(BAD_TOKEN);

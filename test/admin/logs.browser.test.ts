@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildOnlineOrder, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildOnlineOrder, toWebhookBody } from "../factories/order-factory";
 import type { Db } from "~/db.server";
 import { startStandins, type Standins } from "../standins";
 import { mintSessionToken, openAdmin, hostParam, type AdminBrowser } from "../support/admin-browser";

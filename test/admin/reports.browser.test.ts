@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCustomer, buildOnlineOrder, money, moneySet, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildCustomer, buildOnlineOrder, money, moneySet, toWebhookBody } from "../factories/order-factory";
 import { parseCsv } from "~/core/reports/csv";
 import { addAmounts } from "~/core/orders/decimal";
 import type { Db } from "~/db.server";

@@ -1,6 +1,6 @@
 import { createServer } from "node:net";
 import { randomUUID } from "node:crypto";
-import type { RestOrder } from "~/core/orders/testing/order-factory";
+import type { RestOrder } from "../factories/order-factory";
 import { TEST_API_SECRET, TEST_SHOP } from "../support/env";
 import { checkoutJourney, pixelBatch, pixelEvent } from "../support/pixel";
 import { signedProxyUrl } from "../support/shopify-signing";

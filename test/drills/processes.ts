@@ -1,4 +1,4 @@
-import { buildCustomer, buildOnlineOrder, toWebhookBody, type RestOrder } from "~/core/orders/testing/order-factory";
+import { buildCustomer, buildOnlineOrder, toWebhookBody, type RestOrder } from "../factories/order-factory";
 import type { Db } from "~/db.server";
 import type { DestinationKind } from "~/destinations/destination";
 import { STANDIN_KINDS, type StandinKind, type Standins } from "../standins";

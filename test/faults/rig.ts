@@ -1,4 +1,4 @@
-import { buildCustomer, buildOnlineOrder, toWebhookBody, type RestOrder } from "~/core/orders/testing/order-factory";
+import { buildCustomer, buildOnlineOrder, toWebhookBody, type RestOrder } from "../factories/order-factory";
 import type { Db, DbProvider } from "~/db.server";
 import type { DestinationKind } from "~/destinations/destination";
 import { startWorker, type WorkerHandle } from "~/jobs/worker.server";

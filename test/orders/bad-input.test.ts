@@ -8,7 +8,7 @@ import {
   buildRefundTransaction,
   gid,
   toWebhookBody,
-} from "~/core/orders/testing/order-factory";
+} from "../factories/order-factory";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import { TEST_API_SECRET } from "../support/env";
 import { webhookHmac } from "../support/shopify-signing";

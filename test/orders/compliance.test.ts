@@ -12,7 +12,7 @@ import {
   buildShopRedact,
   gid,
   type RestOrder,
-} from "~/core/orders/testing/order-factory";
+} from "../factories/order-factory";
 import { seedDestination, seedInstalledShop } from "../support/seed";
 import { scanDatabase, tablesMentioning } from "./db-scan";
 import { deliver, HOUR, OPEN_POLICY, resumeDestinations, iso, MINUTE, sendPixel, settle, startOrdersEnv, visitBatch, type OrdersEnv } from "./support";

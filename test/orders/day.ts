@@ -18,7 +18,7 @@ import {
   moneySet,
   SAMPLE_BIG_ORDER_ID,
   type RestOrder,
-} from "~/core/orders/testing/order-factory";
+} from "../factories/order-factory";
 import { HOUR, iso, MINUTE, type Visit } from "./support";
 
 /**

@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "@trueline/db-sqlite";
 import { PrismaClient as PostgresClient } from "@trueline/db-postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildCustomer, buildOnlineOrder, buildRefund, buildRefundTransaction, gid, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildCustomer, buildOnlineOrder, buildRefund, buildRefundTransaction, gid, toWebhookBody } from "../factories/order-factory";
 import type { Db, DbProvider } from "~/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "~/services/orders.server";

@@ -13,7 +13,7 @@ import {
   buildUpsellAppOrder,
   gid,
   type RestOrder,
-} from "~/core/orders/testing/order-factory";
+} from "../factories/order-factory";
 import { shortId } from "~/core/reconcile/match-order";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import { sha256Hex } from "../standins";

@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, statSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
-import { toWebhookBody } from "~/core/orders/testing/order-factory";
+import { toWebhookBody } from "../factories/order-factory";
 import type { Db } from "~/db.server";
 import { startStandins, STANDIN_KINDS, type StandinKind, type Standins } from "../standins";
 import { startApp, type RunningApp } from "../support/app-server";

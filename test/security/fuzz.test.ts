@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
-import { buildOnlineOrder, toWebhookBody } from "~/core/orders/testing/order-factory";
+import { buildOnlineOrder, toWebhookBody } from "../factories/order-factory";
 import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
 import { TEST_API_KEY, TEST_API_SECRET, TEST_SHOP } from "../support/env";

@@ -1,3 +1,4 @@
+import { decodeConsentBits, NO_CONSENT } from "../consent/bits";
 import type { CanonicalConversion, CanonicalEventName, ConversionClickIds, ConversionContent } from "../conversions/conversion";
 import { storefrontEventId } from "../conversions/event-id";
 import { CLICK_ID_TARGET, cookieTarget } from "../orders/build-conversions";
@@ -57,7 +58,6 @@ export function storefrontConversion(e: StoredStorefrontEvent): CanonicalConvers
     e.data.value !== undefined && e.data.currency
       ? { shop: { amount: e.data.value.toFixed(2), currency: e.data.currency }, presentment: { amount: e.data.value.toFixed(2), currency: e.data.currency } }
       : undefined;
-  const bits = e.consent;
   return {
     eventId: storefrontEventId(e.eventId),
     name,
@@ -73,7 +73,8 @@ export function storefrontConversion(e: StoredStorefrontEvent): CanonicalConvers
       ...(e.customerId ? { externalId: e.customerId } : e.profileId ? { externalId: e.profileId } : {}),
     },
     clickIds,
-    consent: { analytics: bits[0] === "1", marketing: bits[1] === "1", saleOfData: bits[3] === "1" },
+    // Unreadable bits allow nothing (a storefront event always had a consent state).
+    consent: decodeConsentBits(e.consent) ?? { ...NO_CONSENT },
     isTest: false,
   };
 }

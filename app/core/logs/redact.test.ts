@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { REDACTED, redactPayload, redactStoredBody, redactText, redactUrl } from "./redact";
+import { REDACTED, isSecretKey, redactHeaderSecrets, redactPayload, redactStoredBody, redactText, redactUrl, redactUrlSecrets, scrubSecrets } from "./redact";
 
 const HASH = "86e0b9e56c17cc4d12387e1949b85053fbe73bc3ce5a1188713a9d300cc6133d";
 
@@ -56,5 +56,33 @@ describe("redactUrl / redactText / redactStoredBody", () => {
     expect(redactStoredBody("oops jane@example.com")).toBe(`oops ${REDACTED.email}`);
     expect(redactStoredBody(null)).toBeNull();
     expect(redactStoredBody("")).toBeNull();
+  });
+});
+
+describe("secrets only (a request as sent, a payload as stored)", () => {
+  it("one list of credential keys", () => {
+    for (const k of ["access_token", "accessToken", "api_secret", "api-key", "apiKey", "Authorization", "developer-token", "signature", "hmac", "password"]) expect(isSecretKey(k), k).toBe(true);
+    for (const k of ["event_id", "value", "currency", "em", "client_user_agent", "measurement_id"]) expect(isSecretKey(k), k).toBe(false);
+  });
+
+  it("scrubSecrets replaces credential values at any depth and keeps everything else, hashes and personal data included", () => {
+    expect(scrubSecrets({ access_token: "EAAB", data: [{ user_data: { em: [HASH], client_ip_address: "203.0.113.24" }, nested: { api_secret: "s" } }], n: 1 })).toEqual({
+      access_token: REDACTED.secret,
+      data: [{ user_data: { em: [HASH], client_ip_address: "203.0.113.24" }, nested: { api_secret: REDACTED.secret } }],
+      n: 1,
+    });
+  });
+
+  it("redactUrlSecrets hides credential parameters only; redactHeaderSecrets keeps the bearer word", () => {
+    expect(redactUrlSecrets("https://graph.facebook.com/v24.0/1/events?access_token=EAAB123&x=1")).toBe("https://graph.facebook.com/v24.0/1/events?access_token=[secret]&x=1");
+    expect(redactUrlSecrets("https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=s3cr3t")).toBe(
+      "https://www.google-analytics.com/mp/collect?measurement_id=G-1&api_secret=[secret]",
+    );
+    expect(redactUrlSecrets("not a url?access_token=EAAB123&x=1")).toBe("not a url?access_token=[secret]&x=1");
+    expect(redactHeaderSecrets({ Authorization: "Bearer abc", "Access-Token": "t", "content-type": "application/json" })).toEqual({
+      Authorization: "Bearer [secret]",
+      "Access-Token": "[secret]",
+      "content-type": "application/json",
+    });
   });
 });

@@ -12,8 +12,16 @@ const IPV6 = /\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b|\b(?:[0-9a-f]{1,4}:){1,6}
 /** Phone-looking runs: + and 8-15 digits, with usual separators. */
 const PHONE = /\+\d[\d\s().-]{7,18}\d/g;
 
-/** Keys whose values are credentials (a platform token may sit in a body or a query). */
-const SECRET_KEY = /token|secret|password|api_?key|authorization|signature|^sig$|^hmac$|credential/i;
+/**
+ * Keys whose values are credentials (a platform token may sit in a body, a query or a
+ * header). The one list: logs (lib/logger.server.ts), payloads as stored, requests shown
+ * in the admin and the admin's log views all ask `isSecretKey`.
+ */
+const SECRET_KEY = /token|secret|password|api[_-]?key|authorization|signature|^sig$|^hmac$|credential/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
 /** Keys that carry an IP address in clear (Meta client_ip_address, TikTok ip, GA4 ip_override…). */
 const IP_KEY = /(^|_)ip($|_)|ip_?address|ip_override/i;
 /** Keys that carry an email or phone number (hashed fields keep their hash). */
@@ -95,4 +103,40 @@ export function redactStoredBody(text: string | null | undefined): string | null
   } catch {
     return redactText(text);
   }
+}
+
+/**
+ * Deep copy with the value of every credential key replaced; everything else kept as it
+ * was (a payload "as sent": hashes and all). Personal data is hidden later, on display.
+ */
+export function scrubSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(scrubSecrets);
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) ? REDACTED.secret : scrubSecrets(v);
+    return out;
+  }
+  return value;
+}
+
+/** A request URL as sent, with only the credential query parameters replaced. */
+export function redactUrlSecrets(url: string): string {
+  try {
+    const u = new URL(url);
+    for (const k of [...u.searchParams.keys()]) if (isSecretKey(k)) u.searchParams.set(k, REDACTED.secret);
+    return u.toString().replaceAll(encodeURIComponent(REDACTED.secret), REDACTED.secret);
+  } catch {
+    return url.replace(/([?&][^=&]*(?:token|secret|key)[^=&]*=)[^&]*/gi, `$1${REDACTED.secret}`);
+  }
+}
+
+/** Request headers with credential values replaced (a bearer scheme keeps its word). */
+export function redactHeaderSecrets(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (!isSecretKey(k)) out[k] = v;
+    else if (/^bearer /i.test(v)) out[k] = `Bearer ${REDACTED.secret}`;
+    else out[k] = REDACTED.secret;
+  }
+  return out;
 }

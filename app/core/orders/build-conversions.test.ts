@@ -33,7 +33,7 @@ import {
   IPHONE_UA,
   type RestOrder,
   type RestRefund,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 function facts(payload: RestOrder): OrderFacts {
   const { rawBody, parsed } = asWebhook(payload);

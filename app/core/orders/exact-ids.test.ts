@@ -11,7 +11,7 @@ import {
   buildRefund,
   buildSubscriptionContract,
   toWebhookBody,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 describe("extractExactIds on Shopify's documented sample id", () => {
   // 820982911946154508 > 2^53 = 9007199254740992: JSON.parse cannot hold it.

@@ -23,7 +23,7 @@ import {
   buildSubscriptionFirstOrder,
   IPHONE_UA,
   type RestOrder,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 /** The production path: raw body → JSON.parse → schema, plus exact ids from the raw body. */
 function factsFrom(payload: RestOrder, hints?: OrderKindHints): OrderFactsResult {

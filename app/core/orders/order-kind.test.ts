@@ -14,7 +14,7 @@ import {
   buildTestOrder,
   buildUpsellAppOrder,
   type RestOrder,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 const order = (payload: RestOrder): OrderWebhook => OrderWebhookSchema.parse(asWebhook(payload).parsed);
 const noPlan = (o: RestOrder): RestOrder => ({ ...o, line_items: o.line_items.map((i) => ({ ...i, selling_plan_allocation: null })) });

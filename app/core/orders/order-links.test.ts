@@ -21,7 +21,7 @@ import {
   buildOrderEditedPayload,
   buildSubscriptionContract,
   type RestBillingAttempt,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 function parse<T>(schema: { parse(input: unknown): T }, payload: unknown) {
   const { rawBody, parsed } = asWebhook(payload);

@@ -30,7 +30,7 @@ import {
   buildSubscriptionRenewalOrder,
   buildTestOrder,
   buildUpsellAppOrder,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 const parsed = (payload: unknown) => asWebhook(payload).parsed as Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { extractExactIds } from "./exact-ids";
 import { toOrderFacts, type OrderFacts } from "./order-facts";
 import { OrderWebhookSchema } from "./order-webhook.schema";
 import { redactOrderFacts } from "./redact";
-import { asWebhook, buildOnlineOrder } from "./testing/order-factory";
+import { asWebhook, buildOnlineOrder } from "../../../test/factories/order-factory";
 
 function facts(): OrderFacts {
   const { rawBody, parsed } = asWebhook(buildOnlineOrder({ note_attributes: [{ name: "gift_message", value: "For Jane" }] }));

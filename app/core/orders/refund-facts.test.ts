@@ -11,7 +11,7 @@ import {
   buildRefundTransaction,
   type RestOrder,
   type RestRefund,
-} from "./testing/order-factory";
+} from "../../../test/factories/order-factory";
 
 function orderFacts(payload: RestOrder): OrderFacts {
   const { rawBody, parsed } = asWebhook(payload);

@@ -11,7 +11,7 @@ import {
   buildSubscriptionRenewalOrder,
   buildUpsellAppOrder,
   type RestOrder,
-} from "~/core/orders/testing/order-factory";
+} from "../../../test/factories/order-factory";
 import { matchOrder, shortId, shortToken, type Candidate, type MatchEvidence, type MatchOptions, type MatchResult } from "./match-order";
 
 function facts(payload: RestOrder): OrderFacts {

@@ -1,5 +1,5 @@
 import type { ClickIdKey } from "~/core/events/pixel-payload.schema";
-import { CHECKOUT_RETURN_DOMAINS, siteForHost, siteForSource, tokens, type Site } from "./known-sites";
+import { CHECKOUT_RETURN_DOMAINS, PLATFORMS, siteForHost, siteForSource, tokens, type Platform, type Site } from "./known-sites";
 import { parseUrlLoose, readQueryParams } from "./url";
 
 /**
@@ -34,25 +34,8 @@ export const CHANNELS = [
 ] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-/** Ad/network platforms a landing can be credited to (null when none applies). */
-export const PLATFORMS = [
-  "google",
-  "microsoft",
-  "meta",
-  "tiktok",
-  "snapchat",
-  "pinterest",
-  "x",
-  "linkedin",
-  "reddit",
-  "yahoo",
-  "duckduckgo",
-  "baidu",
-  "yandex",
-  "ecosia",
-  "naver",
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
+// PLATFORMS lives with the sites that name them (known-sites.ts); re-exported for callers.
+export { PLATFORMS, type Platform };
 
 export interface UtmInput {
   source?: string;

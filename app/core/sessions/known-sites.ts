@@ -1,4 +1,22 @@
-import type { Platform } from "./channel";
+/** Ad/network platforms a landing can be credited to (null when none applies). */
+export const PLATFORMS = [
+  "google",
+  "microsoft",
+  "meta",
+  "tiktok",
+  "snapchat",
+  "pinterest",
+  "x",
+  "linkedin",
+  "reddit",
+  "yahoo",
+  "duckduckgo",
+  "baidu",
+  "yandex",
+  "ecosia",
+  "naver",
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
 
 /**
  * Sites the channel rules recognise. `name` becomes the derived source, `kind` drives

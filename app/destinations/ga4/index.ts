@@ -1,6 +1,7 @@
 import type { CanonicalConversion, CanonicalEventName } from "~/core/conversions/conversion";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { classifyGa4Response } from "./classify-response";
+import { ga4Facts } from "./facts";
 import {
   GA4_MAX_BATCH_SIZE,
   GA4_MAX_EVENT_AGE_MS,
@@ -16,6 +17,7 @@ import { GA4_EVENT_NAMES, ga4Body } from "./map-event";
  * mapping and why a 2xx proves little here.
  */
 export const ga4: DestinationAdapter<Ga4Config> = {
+  ...ga4Facts,
   kind: "ga4",
   displayName: "Google Analytics 4",
   configSchema: Ga4ConfigSchema,

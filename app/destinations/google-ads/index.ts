@@ -1,6 +1,7 @@
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { classifyGoogleAdsResponse } from "./classify-response";
+import { googleAdsFacts } from "./facts";
 import {
   GOOGLE_ADS_MAX_BATCH_SIZE,
   GOOGLE_ADS_MAX_EVENT_AGE_MS,
@@ -52,6 +53,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
 }
 
 export const googleAds: DestinationAdapter<GoogleAdsConfig> = {
+  ...googleAdsFacts,
   kind: "google-ads",
   displayName: "Google Ads",
   configSchema: GoogleAdsConfigSchema,

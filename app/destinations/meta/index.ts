@@ -3,6 +3,7 @@ import type { BuildContext, BuildResult, DestinationAdapter } from "../destinati
 import { decimalToNumber, pickMoney } from "../shared/money";
 import { withBaseUrl } from "../shared/url";
 import { classifyResponse } from "./classify-response";
+import { metaFacts } from "./facts";
 import {
   META_MAX_BATCH_SIZE,
   META_MAX_EVENT_AGE_MS,
@@ -68,6 +69,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: MetaConfig
 }
 
 export const meta: DestinationAdapter<MetaConfig> = {
+  ...metaFacts,
   kind: "meta",
   displayName: "Meta (Facebook & Instagram)",
   configSchema: MetaConfigSchema,

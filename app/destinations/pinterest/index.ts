@@ -1,6 +1,7 @@
 import type { CanonicalConversion } from "~/core/conversions/conversion";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { classifyPinterestResponse } from "./classify-response";
+import { pinterestFacts } from "./facts";
 import {
   PINTEREST_MAX_BATCH_SIZE,
   PINTEREST_MAX_EVENT_AGE_MS,
@@ -52,6 +53,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: PinterestC
 }
 
 export const pinterest: DestinationAdapter<PinterestConfig> = {
+  ...pinterestFacts,
   kind: "pinterest",
   displayName: "Pinterest",
   configSchema: PinterestConfigSchema,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { ConversionContent } from "~/core/conversions/conversion";
-import { buildConversion } from "../testing/factory";
+import { buildConversion } from "../../../test/destinations/factory";
 import { dropUndefined, nonEmpty } from "./compact";
 import { contentId } from "./contents";
 import { decimalToNumber, pickMoney, unitPrice } from "./money";

@@ -2,6 +2,7 @@ import type { CanonicalConversion } from "~/core/conversions/conversion";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { decimalToNumber, pickMoney } from "../shared/money";
 import { classifySnapchatResponse } from "./classify-response";
+import { snapchatFacts } from "./facts";
 import {
   SNAPCHAT_MAX_BATCH_SIZE,
   SNAPCHAT_MAX_EVENT_AGE_MS,
@@ -63,6 +64,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: SnapchatCo
 }
 
 export const snapchat: DestinationAdapter<SnapchatConfig> = {
+  ...snapchatFacts,
   kind: "snapchat",
   displayName: "Snapchat",
   configSchema: SnapchatConfigSchema,

@@ -2,6 +2,7 @@ import type { CanonicalConversion } from "~/core/conversions/conversion";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { withBaseUrl } from "../shared/url";
 import { classifyResponse } from "./classify-response";
+import { tiktokFacts } from "./facts";
 import {
   TIKTOK_MAX_BATCH_SIZE,
   TIKTOK_MAX_EVENT_AGE_MS,
@@ -56,6 +57,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: TikTokConf
 }
 
 export const tiktok: DestinationAdapter<TikTokConfig> = {
+  ...tiktokFacts,
   kind: "tiktok",
   displayName: "TikTok",
   configSchema: TikTokConfigSchema,

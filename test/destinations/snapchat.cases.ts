@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
@@ -5,9 +6,9 @@ import {
   buildConversionBatch,
   buildStorefrontConversion,
   withoutIdentity,
-} from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { SnapchatConfig } from "./config";
+} from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { SnapchatConfig } from "~/destinations/snapchat/config";
 
 /**
  * Fixture tables for snapchat.test.ts. Hashes computed in the shell,
@@ -423,3 +424,39 @@ export const responseCases: ResponseCase[] = [
 
 /** Raw identity values that must never appear in a serialised request. */
 export const RAW_PII = ["John.Smith@Gmail.com", "john.smith@gmail.com", "6505551212", "Raphaël", "O'Brien", "Menlo Park"];
+
+export const snapchatCases: AdapterCases<SnapchatConfig> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  // Snap's upper-case enum.
+  eventNames: {
+    page_view: "PAGE_VIEW",
+    view_content: "VIEW_CONTENT",
+    search: "SEARCH",
+    add_to_cart: "ADD_CART",
+    initiate_checkout: "START_CHECKOUT",
+    add_payment_info: "ADD_BILLING",
+    purchase: "PURCHASE",
+    refund: null,
+    cancel: null,
+  },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
+  configAccepts: [
+    {
+      name: "normalises the pixel id and fills defaults",
+      input: { pixelId: " 1EC32188-754E-4BE2-8E55-C949A984A39F ", accessToken: "tok" },
+      expected: { pixelId: "1ec32188-754e-4be2-8e55-c949a984a39f", accessToken: "tok", contentIdSource: "variant" },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "pixel id not a UUID", input: { pixelId: "123456", accessToken: "t" } },
+    { name: "blank token", input: { pixelId: "1ec32188-754e-4be2-8e55-c949a984a39f", accessToken: "" } },
+  ],
+  secretFields: ["accessToken"],
+  // Up to 2,000 events a request; events up to 37 days old, less a 10-minute margin.
+  limits: { maxBatchSize: 2000, maxEventAgeMs: 37 * 86_400_000 - 600_000 },
+};

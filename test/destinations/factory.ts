@@ -4,10 +4,10 @@ import type {
   ConversionUser,
 } from "~/core/conversions/conversion";
 import { purchaseEventId } from "~/core/conversions/event-id";
-import type { BuildContext } from "../destination";
+import type { BuildContext } from "~/destinations/destination";
 
 /**
- * Shared test factory for every destination adapter's cases.ts and the
+ * Shared test factory for every destination adapter's <platform>.cases.ts and the
  * conformance suite. Data only: no clock, no randomness, so fixtures are stable.
  *
  * The default is a realistic web purchase (Shopify order #1042): a buyer with

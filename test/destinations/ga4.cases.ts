@@ -1,12 +1,13 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
   buildConversion,
   buildStorefrontConversion,
   withoutIdentity,
-} from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { Ga4Config } from "./config";
+} from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { Ga4Config } from "~/destinations/ga4/config";
 
 /**
  * Fixture tables for ga4.test.ts. Every hash below was computed in the shell,
@@ -525,3 +526,46 @@ export const RAW_PII = [
   "O'Brien",
   "obrien",
 ];
+
+export const ga4Cases: AdapterCases<Ga4Config> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  // GA4's recommended event names.
+  eventNames: {
+    page_view: "page_view",
+    view_content: "view_item",
+    search: "search",
+    add_to_cart: "add_to_cart",
+    initiate_checkout: "begin_checkout",
+    add_payment_info: "add_payment_info",
+    purchase: "purchase",
+    refund: "refund",
+    cancel: null,
+  },
+  purpose: "analytics",
+  testEventCaveats: [
+    {
+      name: "the validation endpoint cannot vouch for the ids",
+      config: CONFIG,
+      expected: expect.stringContaining("checks the event, not the Measurement ID or API secret"),
+    },
+  ],
+  configAccepts: [
+    {
+      name: "fills defaults for region and content ids",
+      input: { measurementId: " G-ABC123XYZ ", apiSecret: "s3cret" },
+      expected: { measurementId: "G-ABC123XYZ", apiSecret: "s3cret", region: "global", contentIdSource: "variant" },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "stream id instead of measurement id", input: { measurementId: "1234567890", apiSecret: "s" } },
+    { name: "blank secret", input: { measurementId: "G-ABC123XYZ", apiSecret: "  " } },
+    { name: "unknown region", input: { measurementId: "G-ABC123XYZ", apiSecret: "s", region: "us" } },
+  ],
+  secretFields: ["apiSecret"],
+  // One visitor per request; events up to 72 hours old, less a 10-minute margin.
+  limits: { maxBatchSize: 1, maxEventAgeMs: 72 * 3_600_000 - 600_000 },
+};

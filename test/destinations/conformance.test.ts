@@ -6,12 +6,9 @@ import {
   type DestinationAdapter,
   type EventOutcome,
   type HttpRequestSpec,
-} from "./destination";
-import { CONFIG as ga4Config } from "./ga4/cases";
-import { CONFIG as googleAdsConfig } from "./google-ads/cases";
-import { CONFIG as metaConfig } from "./meta/cases";
-import { CONFIG as pinterestConfig } from "./pinterest/cases";
-import { destinations, type RegisteredDestinationKind } from "./registry";
+} from "~/destinations/destination";
+import { destinations } from "~/destinations/registry";
+import { REGISTERED } from "./all-cases";
 import {
   FACTORY_OCCURRED_AT,
   buildContext,
@@ -19,32 +16,17 @@ import {
   buildConversionBatch,
   buildStorefrontConversion,
   withoutIdentity,
-} from "./testing/factory";
-import { CONFIG as snapchatConfig } from "./snapchat/cases";
-import { CONFIG as tiktokConfig } from "./tiktok/cases";
+} from "./factory";
 
 /**
- * Shared invariants for EVERY adapter in the registry (house style 5.4). An
- * adapter's own <name>.test.ts checks exact requests; this suite checks what
- * the pipeline relies on regardless of platform.
+ * Shared invariants for EVERY adapter in the registry. adapters.test.ts runs each
+ * platform's exact cases; this suite checks what the pipeline relies on regardless
+ * of platform.
  *
- * Adding a platform: register it in registry.ts and give it a sample config
- * below (a valid config; the type makes a missing one a compile error).
+ * Adding a platform: register it in registry.ts and give it test/destinations/<platform>.cases.ts
+ * (listed in all-cases.ts; the type makes a missing one a compile error).
  */
-const SAMPLE_CONFIGS: { [K in RegisteredDestinationKind]: unknown } = {
-  meta: metaConfig,
-  tiktok: tiktokConfig,
-  ga4: ga4Config,
-  "google-ads": googleAdsConfig,
-  pinterest: pinterestConfig,
-  snapchat: snapchatConfig,
-};
-
-const entries = (Object.keys(destinations) as RegisteredDestinationKind[]).map((kind) => {
-  // Registry entries are typed per platform; the invariants only need the common interface.
-  const adapter = destinations[kind] as DestinationAdapter<unknown>;
-  return { kind, adapter, config: adapter.configSchema.parse(SAMPLE_CONFIGS[kind]) };
-});
+const entries = REGISTERED.map(({ kind, adapter, cases }) => ({ kind, adapter, config: adapter.configSchema.parse(cases.config) }));
 
 function expectRequest(result: ReturnType<DestinationAdapter<unknown>["buildRequest"]>): HttpRequestSpec {
   if (result.kind !== "request") throw new Error(`expected a request, got skip: ${result.reason}`);

@@ -1,6 +1,7 @@
-import { buildContext, buildConversion, buildStorefrontConversion, withoutIdentity } from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { GoogleAdsConfig } from "./config";
+import { expect } from "vitest";
+import { buildContext, buildConversion, buildStorefrontConversion, withoutIdentity } from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { GoogleAdsConfig } from "~/destinations/google-ads/config";
 
 /**
  * Fixture tables for google-ads.test.ts. Hashes computed in the shell,
@@ -436,3 +437,49 @@ export const responseCases: ResponseCase[] = [
 
 /** Raw identity values that must never appear in a serialised request. */
 export const RAW_PII = ["John.Smith@Gmail.com", "johnsmith@gmail.com", "6505551212", "Raphaël", "O'Brien"];
+
+export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  // Only purchases have a Google Ads conversion.
+  eventNames: {
+    page_view: null,
+    view_content: null,
+    search: null,
+    add_to_cart: null,
+    initiate_checkout: null,
+    add_payment_info: null,
+    purchase: "purchase",
+    refund: null,
+    cancel: null,
+  },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
+  configAccepts: [
+    {
+      name: "the ids as the Ads UI shows them, with defaults",
+      input: { customerId: " 123-456-7890 ", conversionActionId: "987654321", loginCustomerId: "", developerToken: "dev", accessToken: "ya29.x" },
+      expected: {
+        customerId: "1234567890",
+        conversionActionId: "987654321",
+        loginCustomerId: undefined,
+        developerToken: "dev",
+        accessToken: "ya29.x",
+        enhancedConversions: true,
+      },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "short customer id", input: { customerId: "12345", conversionActionId: "1", developerToken: "d", accessToken: "a" } },
+    { name: "action id not a number", input: { customerId: "1234567890", conversionActionId: "Purchase", developerToken: "d", accessToken: "a" } },
+    { name: "no tokens", input: { customerId: "1234567890", conversionActionId: "1", developerToken: "", accessToken: "" } },
+    {
+      name: "bad manager id",
+      input: { customerId: "1234567890", conversionActionId: "1", loginCustomerId: "12", developerToken: "d", accessToken: "a" },
+    },
+  ],
+  secretFields: ["developerToken", "accessToken"],
+};

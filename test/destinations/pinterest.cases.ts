@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import {
   FACTORY_USER,
   buildContext,
@@ -5,9 +6,9 @@ import {
   buildConversionBatch,
   buildStorefrontConversion,
   withoutIdentity,
-} from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { PinterestConfig } from "./config";
+} from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { PinterestConfig } from "~/destinations/pinterest/config";
 
 /**
  * Fixture tables for pinterest.test.ts. Hashes computed in the shell,
@@ -423,3 +424,38 @@ export const responseCases: ResponseCase[] = [
 
 /** Raw identity values that must never appear in a serialised request. */
 export const RAW_PII = ["John.Smith@Gmail.com", "john.smith@gmail.com", "6505551212", "Raphaël", "O'Brien", "Menlo Park"];
+
+export const pinterestCases: AdapterCases<PinterestConfig> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  eventNames: {
+    page_view: "page_visit",
+    view_content: "page_visit",
+    search: "search",
+    add_to_cart: "add_to_cart",
+    initiate_checkout: "custom",
+    add_payment_info: "add_payment_info",
+    purchase: "checkout",
+    refund: null,
+    cancel: null,
+  },
+  purpose: "marketing",
+  testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],
+  configAccepts: [
+    {
+      name: "fills the content id default",
+      input: { adAccountId: " 549755885175 ", accessToken: "pina_x" },
+      expected: { adAccountId: "549755885175", accessToken: "pina_x", contentIdSource: "variant" },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "non-numeric account", input: { adAccountId: "acct-1", accessToken: "t" } },
+    { name: "19-digit account", input: { adAccountId: "1234567890123456789", accessToken: "t" } },
+    { name: "blank token", input: { adAccountId: "549755885175", accessToken: " " } },
+    { name: "token with spaces", input: { adAccountId: "549755885175", accessToken: "Bearer pina_x" } },
+  ],
+  secretFields: ["accessToken"],
+};

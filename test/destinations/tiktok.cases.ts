@@ -1,4 +1,5 @@
-import type { HttpRequestSpec } from "../destination";
+import { expect } from "vitest";
+import type { HttpRequestSpec } from "~/destinations/destination";
 import {
   FACTORY_OCCURRED_AT,
   FACTORY_USER,
@@ -6,9 +7,9 @@ import {
   buildConversion,
   buildStorefrontConversion,
   withoutIdentity,
-} from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { TikTokConfig } from "./config";
+} from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { TikTokConfig } from "~/destinations/tiktok/config";
 
 /**
  * Fixture tables for tiktok.test.ts. Expected hashes were computed in the shell
@@ -408,3 +409,56 @@ export const responseCases: ResponseCase[] = [
     expected: { kind: "fail", reason: "HTTP 404: unexpected response without a TikTok code" },
   },
 ];
+
+export const tiktokCases: AdapterCases<TikTokConfig> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  eventNames: {
+    page_view: "Pageview",
+    view_content: "ViewContent",
+    search: "Search",
+    add_to_cart: "AddToCart",
+    initiate_checkout: "InitiateCheckout",
+    add_payment_info: "AddPaymentInfo",
+    purchase: "Purchase",
+    refund: null,
+    cancel: null,
+  },
+  purpose: "marketing",
+  testEventCaveats: [
+    { name: "no test event code: the test purchase counts as real", config: CONFIG, expected: expect.stringContaining("No test event code is saved") },
+    { name: "with a test event code: nothing to add", config: { ...CONFIG, testEventCode: "TEST12345" }, expected: null },
+  ],
+  configAccepts: [
+    {
+      name: "a settings form with defaults; an empty test code is absent",
+      input: { pixelCode: " C4ABCDEF12345678 ", accessToken: TOKEN, testEventCode: " " },
+      expected: { pixelCode: "C4ABCDEF12345678", accessToken: TOKEN, purchaseEventName: "Purchase", contentIdSource: "variant" },
+    },
+    {
+      name: "keeps explicit choices",
+      input: {
+        pixelCode: "C4ABCDEF12345678",
+        accessToken: TOKEN,
+        testEventCode: "TEST54321",
+        purchaseEventName: "CompletePayment",
+        contentIdSource: "sku",
+      },
+      expected: {
+        pixelCode: "C4ABCDEF12345678",
+        accessToken: TOKEN,
+        testEventCode: "TEST54321",
+        purchaseEventName: "CompletePayment",
+        contentIdSource: "sku",
+      },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "pixel code with symbols", input: { pixelCode: "C4AB-CDEF", accessToken: TOKEN } },
+    { name: "short token", input: { pixelCode: "C4ABCDEF12345678", accessToken: "abc" } },
+    { name: "unknown purchase event", input: { pixelCode: "C4ABCDEF12345678", accessToken: TOKEN, purchaseEventName: "Checkout" } },
+  ],
+};

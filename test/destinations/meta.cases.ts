@@ -1,4 +1,5 @@
-import type { HttpRequestSpec } from "../destination";
+import { expect } from "vitest";
+import type { HttpRequestSpec } from "~/destinations/destination";
 import {
   FACTORY_CLICK_IDS,
   FACTORY_OCCURRED_AT,
@@ -7,9 +8,9 @@ import {
   buildConversion,
   buildStorefrontConversion,
   withoutIdentity,
-} from "../testing/factory";
-import { response, type BuildCase, type ResponseCase } from "../testing/types";
-import type { MetaConfig } from "./config";
+} from "./factory";
+import { response, type AdapterCases, type BuildCase, type ResponseCase } from "./types";
+import type { MetaConfig } from "~/destinations/meta/config";
 
 /**
  * Fixture tables for meta.test.ts. Expected hashes were computed in the shell
@@ -570,3 +571,45 @@ export const responseCases: ResponseCase[] = [
     expected: { kind: "fail", reason: "HTTP 404: unexpected response" },
   },
 ];
+
+export const metaCases: AdapterCases<MetaConfig> = {
+  config: CONFIG,
+  rawPii: RAW_PII,
+  buildCases,
+  responseCases,
+  eventNames: {
+    page_view: "PageView",
+    view_content: "ViewContent",
+    search: "Search",
+    add_to_cart: "AddToCart",
+    initiate_checkout: "InitiateCheckout",
+    add_payment_info: "AddPaymentInfo",
+    purchase: "Purchase",
+    refund: null,
+    cancel: null,
+  },
+  purpose: "marketing",
+  testEventCaveats: [
+    { name: "no test event code: the test purchase counts as real", config: CONFIG, expected: expect.stringContaining("No test event code is saved") },
+    { name: "with a test event code: nothing to add", config: { ...CONFIG, testEventCode: "TEST12345" }, expected: null },
+  ],
+  configAccepts: [
+    {
+      name: "a settings form: trims, defaults contentIdSource, drops an empty test code",
+      input: { pixelId: " 123456789012345 ", accessToken: ` ${TOKEN} `, testEventCode: "" },
+      expected: { pixelId: "123456789012345", accessToken: TOKEN, contentIdSource: "variant" },
+    },
+    {
+      name: "keeps a test event code",
+      input: { pixelId: "123456789012345", accessToken: TOKEN, testEventCode: "TEST12345" },
+      expected: { pixelId: "123456789012345", accessToken: TOKEN, testEventCode: "TEST12345", contentIdSource: "variant" },
+    },
+  ],
+  configRejects: [
+    { name: "empty", input: {} },
+    { name: "pixel id with letters", input: { pixelId: "pixel-123", accessToken: TOKEN } },
+    { name: "short token", input: { pixelId: "123456789012345", accessToken: "abc" } },
+    { name: "token with a space", input: { pixelId: "123456789012345", accessToken: `${TOKEN} x` } },
+    { name: "unknown content id source", input: { pixelId: "123456789012345", accessToken: TOKEN, contentIdSource: "gtin" } },
+  ],
+};

@@ -1,0 +1,28 @@
+import type { PlatformFacts } from "../destination";
+import type { GoogleAdsConfig } from "./config";
+
+/**
+ * What the rest of the app needs to know about Google Ads besides requests and responses:
+ * the consent purpose, the settings form's words, the caveat after a test event, and the
+ * match-quality weights (points per identifier, summing to exactly 10; see
+ * app/core/quality/match-quality.ts for how they are used). Checked for every registered
+ * platform by test/destinations/adapters.test.ts.
+ */
+export const googleAdsFacts: PlatformFacts<GoogleAdsConfig> = {
+  purpose: "marketing",
+  formText: {
+    customerId: { label: "Customer id", help: "The 10-digit Google Ads account number shown top right in Google Ads (dashes allowed)." },
+    conversionActionId: { label: "Conversion action id", help: "Goals → Conversions → your \"Import from clicks\" action: the ctId number in its URL." },
+    loginCustomerId: { label: "Manager account id", help: "Only when you sign in through a manager (MCC) account." },
+    developerToken: { label: "Developer token", help: "Google Ads API Center → Developer token." },
+    accessToken: { label: "OAuth access token", help: "An access token with the adwords scope." },
+    enhancedConversions: { label: "Enhanced conversions", help: "Send hashed email and phone. Requires the customer data terms accepted in Google Ads." },
+  },
+  testEventCaveat: () => null,
+  matchQuality: {
+    label: "Google Ads",
+    // A click id (gclid, gbraid or wbraid) ties the conversion to the click; hashed email then phone recover the rest.
+    // https://support.google.com/google-ads/answer/9888656, https://developers.google.com/google-ads/api/docs/conversions/upload-clicks
+    weights: { googleClickId: 5, emailHash: 3, phoneHash: 2 },
+  },
+};
