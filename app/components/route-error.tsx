@@ -12,7 +12,9 @@ export function RouteErrorBanner({ title, backAction }: { title: string; backAct
   if (isRouteErrorResponse(error) && [302, 401, 403, 410].includes(error.status)) throw error;
   const notFound = isRouteErrorResponse(error) && error.status === 404;
   const detail = notFound
-    ? "It does not exist in this store, or it was removed."
+    ? typeof error.data === "string" && error.data
+      ? error.data
+      : "It does not exist in this store, or it was removed."
     : isRouteErrorResponse(error)
       ? `${error.status} ${error.statusText}${typeof error.data === "string" && error.data ? `: ${error.data}` : ""}`.trim()
       : error instanceof Error

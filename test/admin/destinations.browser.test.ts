@@ -180,7 +180,7 @@ describe("destinations admin in Chromium", () => {
 
   it("answers an unknown platform with a Banner, not a crash", async () => {
     await admin.open("/app/destinations/myspace");
-    await page().getByText("This page could not be loaded").waitFor();
+    await page().getByText("Not found", { exact: true }).waitFor();
     expect(await page().getByText("Trueline has no destination with that name.", { exact: false }).count()).toBe(1);
     await admin.screenshot("destination-unknown-kind");
   });
