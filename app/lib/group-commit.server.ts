@@ -1,8 +1,11 @@
 /**
  * Group commit: callers that arrive while a flush is running wait for the next
- * flush, which handles all of them in ONE database transaction. No timer, so an
- * idle server adds no latency; a busy one amortises the transaction cost
- * (environment.md: one-row creates ~2k/s, batched ~16k/s on SQLite).
+ * flush, which handles all of them in ONE database statement/transaction. No timer,
+ * so an idle server adds no latency; a busy one amortises the transaction cost.
+ *
+ * Isolation: when a flush of several callers fails, each caller's item is retried
+ * alone, so only the item that makes the database fail is rejected; everyone else
+ * gets their own result (a failing flush never costs requests that were not at fault).
  */
 export class GroupCommit<Item, Result> {
   private queue: Array<{ item: Item; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
@@ -29,7 +32,19 @@ export class GroupCommit<Item, Result> {
           const results = await this.flush(batch.map((b) => b.item));
           batch.forEach((b, i) => b.resolve(results[i]!));
         } catch (error) {
-          for (const b of batch) b.reject(error);
+          if (batch.length === 1) {
+            batch[0]!.reject(error);
+            continue;
+          }
+          // One by one: only the guilty item fails.
+          for (const b of batch) {
+            try {
+              const [result] = await this.flush([b.item]);
+              b.resolve(result!);
+            } catch (own) {
+              b.reject(own);
+            }
+          }
         }
       }
     } finally {

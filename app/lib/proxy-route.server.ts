@@ -93,6 +93,8 @@ export async function handleProxyIngest(request: Request): Promise<Response> {
       return json({ error: "invalid batch", issues: result.issues }, 400);
     case "rate-limited":
       return json({ error: `rate limited (${result.scope})` }, 429, { "Retry-After": String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) });
+    case "unstorable":
+      return json({ error: "the database refused this batch's values" }, 422);
     case "no-consent":
       return json({ accepted: 0, reason: "no analytics consent: nothing stored" }, 202);
     case "ok":

@@ -9,6 +9,7 @@ import {
 } from "~/core/events/pixel-payload.schema";
 import { numericShopifyId } from "~/core/conversions/event-id";
 import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
+import { wellFormed, wellFormedDeep } from "~/core/text/well-formed";
 import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
 import { GroupCommit } from "~/lib/group-commit.server";
 import { RateLimiter } from "~/lib/rate-limit";
@@ -19,6 +20,7 @@ export type IngestResult =
   | { kind: "invalid-batch"; issues: string[] }
   | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "visitor" }
   | { kind: "no-consent" }
+  | { kind: "unstorable" }
   | { kind: "ok"; accepted: number; duplicates: number; rejected: Array<{ index: number; id?: string; reason: string }> };
 
 export interface IngestDeps {
@@ -55,6 +57,19 @@ function consentBits(c: PixelBatchEnvelope["consent"]): string {
   return [c.analytics, c.marketing, c.preferences, c.saleOfData].map((b) => (b ? "1" : "0")).join("");
 }
 
+/** A database refusal of the values themselves (PostgreSQL SQLSTATE class 22), wherever the driver puts the code. */
+export function isDataException(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    const o = e as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+    for (const c of [o.code, o.originalCode, o.meta?.code]) if (typeof c === "string" && /^22[0-9A-Z]{3}$/.test(c)) return true;
+    e = o.cause ?? o.meta?.driverAdapterError;
+  }
+  return false;
+}
+
 let committer: GroupCommit<NewPixelEvent[], { inserted: number; duplicates: number }> | undefined;
 let committerDb: Db | undefined;
 function groupCommit(db: Db) {
@@ -80,7 +95,9 @@ export async function ingestPixelBatch(
 
   let json: unknown;
   try {
-    json = JSON.parse(input.bodyText);
+    // Every string of the body (keys included) made well-formed here, once, before
+    // validation: nothing that reaches the database carries a NUL or a lone surrogate.
+    json = wellFormedDeep(JSON.parse(input.bodyText) as unknown);
   } catch {
     return { kind: "invalid-json" };
   }
@@ -94,7 +111,8 @@ export async function ingestPixelBatch(
   if (!batch.consent.analytics) return { kind: "no-consent" };
 
   const marketing = batch.consent.marketing;
-  const userAgent = batch.context?.userAgent ?? input.userAgentHeader ?? null;
+  const userAgentHeader = input.userAgentHeader == null ? null : wellFormed(input.userAgentHeader);
+  const userAgent = batch.context?.userAgent ?? userAgentHeader;
   const bot = looksLikeBot(userAgent, batch.events);
   // Click ids and platform cookies are marketing identifiers: kept only with marketing consent.
   const identity = marketing
@@ -141,7 +159,16 @@ export async function ingestPixelBatch(
   });
 
   if (rows.length === 0) return { kind: "ok", accepted: 0, duplicates: 0, rejected };
-  const { inserted, duplicates } = await groupCommit(deps.db).submit(rows);
+  let stored: { inserted: number; duplicates: number };
+  try {
+    stored = await groupCommit(deps.db).submit(rows);
+  } catch (error) {
+    // The group commit retried this request alone: if the database refused its data
+    // (SQLSTATE class 22, "data exception"), the request is at fault, not the server.
+    if (isDataException(error)) return { kind: "unstorable" };
+    throw error;
+  }
+  const { inserted, duplicates } = stored;
   // No wake-up: sessionising is not latency-critical; the worker's poll picks it up.
   noteIngest(now);
   return { kind: "ok", accepted: inserted, duplicates: duplicates + (batch.events.length - rejected.length - rows.length), rejected };
