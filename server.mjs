@@ -6,6 +6,7 @@ import { createRequestHandler } from "@remix-run/express";
 import { installGlobals } from "@remix-run/node";
 import express from "express";
 import { existsSync } from "node:fs";
+import http from "node:http";
 import { Readable } from "node:stream";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -33,9 +34,63 @@ let worker = null;
 let server = null;
 if (workerOnly || app.workerMode === "inline") worker = app.startWorker();
 
+/**
+ * Body caps by path (ADR 0013), checked before anything reads the body: a declared
+ * Content-Length over the cap is answered 413 at once (nothing read), and a body
+ * without one (chunked) is counted as it streams and cut at the cap. Webhooks carry
+ * Shopify's largest payloads (an order with hundreds of line items is a few hundred
+ * KiB; 5 MiB leaves a wide margin); the pixel's batch is capped at 64 KiB by browsers.
+ */
+const MiB = 1024 * 1024;
+function bodyCap(pathname) {
+  if (pathname.startsWith("/webhooks/")) return 5 * MiB;
+  if (pathname.startsWith("/proxy/")) return 64 * 1024;
+  if (pathname === "/auth" || pathname.startsWith("/auth/")) return 16 * 1024;
+  return 1 * MiB;
+}
+
+/**
+ * 413 with Connection: close. Node closes the socket once the answer is written; a body
+ * already streaming past the cap (`cutOff`) is no longer read, and its socket is
+ * destroyed shortly after the answer left.
+ */
+function tooLarge(req, res, cap, cutOff = false) {
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  res.statusCode = 413;
+  res.setHeader("Content-Type", "application/json");
+  res.setHeader("Connection", "close");
+  res.end(JSON.stringify({ error: `body exceeds ${cap} bytes` }), () => {
+    if (cutOff) setTimeout(() => req.socket.destroy(), 50).unref();
+  });
+}
+
 if (!workerOnly) {
   const web = express();
   web.disable("x-powered-by");
+  web.use((req, res, next) => {
+    const cap = bodyCap(req.path);
+    const declared = req.headers["content-length"];
+    if (declared !== undefined) {
+      if (!/^\d+$/.test(declared) || Number(declared) > cap) return tooLarge(req, res, cap);
+      return next(); // Node's parser never delivers more than the declared length
+    }
+    if (req.headers["transfer-encoding"] === undefined) return next(); // no body
+    let seen = 0;
+    // Counting does not consume: the route's reader attaches in this same turn.
+    const count = (chunk) => {
+      seen += chunk.length;
+      if (seen > cap) {
+        req.off("data", count);
+        req.pause();
+        tooLarge(req, res, cap, true);
+      }
+    };
+    req.on("data", count);
+    next();
+  });
   // An answer sent before the request body was read (413 on Content-Length, 401 before
   // the body, 405) closes the connection, so the client never reuses a socket whose
   // unread upload would reset it under the next request.
@@ -67,11 +122,25 @@ if (!workerOnly) {
   web.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   web.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
   web.all("*", createRequestHandler({ build }));
-  server = web.listen(app.port, app.host, () => {
+  // Timeouts (ADR 0013): a whole request (headers and body) must arrive within
+  // HTTP_REQUEST_TIMEOUT_MS (408 and the socket closed otherwise), its headers within
+  // 10 s; idle kept-alive sockets close after 65 s (longer than the usual load balancer's
+  // 60 s, so the balancer closes first); at most HTTP_MAX_CONNECTIONS sockets at once.
+  const requestTimeout = app.http.requestTimeoutMs;
+  server = http.createServer(
+    {
+      requestTimeout,
+      headersTimeout: Math.min(10_000, requestTimeout),
+      keepAliveTimeout: 65_000,
+      connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(requestTimeout / 4))),
+    },
+    web,
+  );
+  server.maxConnections = app.http.maxConnections;
+  server.listen(app.port, app.host, () => {
     const addr = server.address();
     console.log(JSON.stringify({ t: new Date().toISOString(), level: "info", msg: "trueline listening", port: addr.port, db: app.provider, worker: worker ? "inline" : "off" }));
   });
-  server.keepAliveTimeout = 65_000;
 } else {
   console.log(JSON.stringify({ t: new Date().toISOString(), level: "info", msg: "trueline worker started", db: app.provider }));
 }

@@ -46,6 +46,10 @@ export const EnvSchema = z
     /** Proxy rate limits (requests per minute). */
     RATE_LIMIT_SHOP_PER_MIN: z.coerce.number().int().positive().default(60_000),
     RATE_LIMIT_VISITOR_PER_MIN: z.coerce.number().int().positive().default(120),
+    /** A whole request (headers and body) must arrive within this many ms, or 408 and the socket closes. */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    /** At most this many open sockets; more are refused by the server. */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
     /**
      * Local stand-ins for the ad platforms (tests, demo). Refused in production so no
      * merchant can aim the server at an internal address.

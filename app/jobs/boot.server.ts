@@ -9,6 +9,7 @@ export interface BootResult {
   host: string;
   workerMode: "inline" | "off";
   provider: "sqlite" | "postgres";
+  http: { requestTimeoutMs: number; maxConnections: number };
   startWorker(): WorkerHandle;
   disconnect(): Promise<void>;
 }
@@ -23,6 +24,7 @@ export async function boot(): Promise<BootResult> {
     host: e.HOST,
     workerMode: e.WORKER_MODE,
     provider,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     startWorker: () =>
       startWorker({
         db,
