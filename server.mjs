@@ -5,6 +5,7 @@
 import { createRequestHandler } from "@remix-run/express";
 import { installGlobals } from "@remix-run/node";
 import express from "express";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import http from "node:http";
 import { Readable } from "node:stream";
@@ -70,6 +71,15 @@ function tooLarge(req, res, cap, cutOff = false) {
 if (!workerOnly) {
   const web = express();
   web.disable("x-powered-by");
+  // Every request gets an id (never the client's: it is unsigned), sent back in
+  // X-Request-Id and written beside any error logged for it (ADR 0013).
+  web.use((req, res, next) => {
+    const id = randomUUID();
+    req.headers["x-request-id"] = id;
+    res.locals.requestId = id;
+    res.setHeader("X-Request-Id", id);
+    next();
+  });
   web.use((req, res, next) => {
     const cap = bodyCap(req.path);
     const declared = req.headers["content-length"];
@@ -121,7 +131,23 @@ if (!workerOnly) {
   });
   web.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   web.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
-  web.all("*", createRequestHandler({ build }));
+  // mode "production" always: Remix never serializes an error's message or stack into a
+  // response, in development either; errors are logged by handleError (entry.server.tsx).
+  web.all("*", createRequestHandler({ build, mode: "production" }));
+  // The one error path for everything Express sees: logged through the scrubbing logger
+  // with the request id; a generic 500 carrying the id (no stack, SQL or parameters).
+  web.use((error, req, res, _next) => {
+    const requestId = res.locals.requestId ?? null;
+    build.entry.module.reportError(error, { requestId, method: req.method, path: req.path });
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    res.status(500);
+    res.setHeader("Content-Type", "application/json");
+    res.setHeader("Cache-Control", "no-store");
+    res.end(JSON.stringify(build.entry.module.genericErrorBody(requestId)));
+  });
   // Timeouts (ADR 0013): a whole request (headers and body) must arrive within
   // HTTP_REQUEST_TIMEOUT_MS (408 and the socket closed otherwise), its headers within
   // 10 s; idle kept-alive sockets close after 65 s (longer than the usual load balancer's
