@@ -2,7 +2,7 @@ import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { MAX_BODY_BYTES } from "~/core/events/pixel-payload.schema";
 import { shopifyUtils } from "~/shopify.server";
-import { ingestPixelBatch } from "~/services/ingest.server";
+import { clientIp, ingestPixelBatch } from "~/services/ingest.server";
 import { restoreVisitor } from "~/services/visits.server";
 import { log } from "./logger.server";
 import { RateLimiter } from "./rate-limit";
@@ -60,11 +60,12 @@ async function verifyProxy(request: Request): Promise<{ ok: true; shop: string; 
   return { ok: true, shop, installed: await isInstalled(shop, Date.now()) };
 }
 
-let limiters: { shop: RateLimiter; visitor: RateLimiter } | undefined;
+let limiters: { shop: RateLimiter; ip: RateLimiter; visitor: RateLimiter } | undefined;
 function rateLimiters() {
   const e = env();
   limiters ??= {
     shop: new RateLimiter(e.RATE_LIMIT_SHOP_PER_MIN, Math.ceil(e.RATE_LIMIT_SHOP_PER_MIN / 6)),
+    ip: new RateLimiter(e.RATE_LIMIT_IP_PER_MIN, Math.ceil(e.RATE_LIMIT_IP_PER_MIN / 6)),
     visitor: new RateLimiter(e.RATE_LIMIT_VISITOR_PER_MIN, Math.ceil(e.RATE_LIMIT_VISITOR_PER_MIN / 2)),
   };
   return limiters;
@@ -83,7 +84,7 @@ export async function handleProxyIngest(request: Request): Promise<Response> {
 
   const limits = rateLimiters();
   const result = await ingestPixelBatch(
-    { db: prisma(), now: Date.now, shopLimiter: limits.shop, visitorLimiter: limits.visitor },
+    { db: prisma(), now: Date.now, shopLimiter: limits.shop, ipLimiter: limits.ip, visitorLimiter: limits.visitor },
     { shop: verified.shop, bodyText: body.text, userAgentHeader: request.headers.get("user-agent"), forwardedFor: request.headers.get("x-forwarded-for") },
   );
   switch (result.kind) {
@@ -117,6 +118,9 @@ export async function handleProxyRestore(request: Request): Promise<Response> {
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return json({ error: "clientId is missing or malformed" }, 400);
   if (!verified.installed) return json({ visitorId: null, clickIds: {} }, 200);
   const limits = rateLimiters();
+  const ip = clientIp(request.headers.get("x-forwarded-for"));
+  const ipWait = ip ? limits.ip.take(ip, Date.now()) : 0;
+  if (ipWait > 0) return json({ error: "rate limited (ip)" }, 429, { "Retry-After": String(Math.max(1, Math.ceil(ipWait / 1000))) });
   const wait = limits.visitor.take(`${verified.shop}|${clientId}`, Date.now());
   if (wait > 0) return json({ error: "rate limited (visitor)" }, 429, { "Retry-After": String(Math.max(1, Math.ceil(wait / 1000))) });
   return json(await restoreVisitor(prisma(), verified.shop, clientId), 200);

@@ -18,7 +18,7 @@ import { noteIngest } from "~/jobs/wake.server";
 export type IngestResult =
   | { kind: "invalid-json" }
   | { kind: "invalid-batch"; issues: string[] }
-  | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "visitor" }
+  | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "ip" | "visitor" }
   | { kind: "no-consent" }
   | { kind: "unstorable" }
   | { kind: "ok"; accepted: number; duplicates: number; rejected: Array<{ index: number; id?: string; reason: string }> };
@@ -28,6 +28,8 @@ export interface IngestDeps {
   now: () => number;
   shopLimiter: RateLimiter;
   visitorLimiter: RateLimiter;
+  /** Keyed on the shopper's address (the first of X-Forwarded-For): rotating clientIds does not escape it. */
+  ipLimiter?: RateLimiter;
 }
 
 function describeIssues(error: z.ZodError): string[] {
@@ -92,6 +94,11 @@ export async function ingestPixelBatch(
   const now = deps.now();
   const shopWait = deps.shopLimiter.take(input.shop, now);
   if (shopWait > 0) return { kind: "rate-limited", retryAfterMs: shopWait, scope: "shop" };
+  const ip = clientIp(input.forwardedFor);
+  if (ip && deps.ipLimiter) {
+    const ipWait = deps.ipLimiter.take(ip, now);
+    if (ipWait > 0) return { kind: "rate-limited", retryAfterMs: ipWait, scope: "ip" };
+  }
 
   let json: unknown;
   try {
@@ -154,7 +161,7 @@ export async function ingestPixelBatch(
       data: JSON.stringify(rest),
       identity: JSON.stringify(identity),
       userAgent,
-      ip: marketing ? clientIp(input.forwardedFor) : null,
+      ip: marketing ? ip : null,
     });
   });
 
