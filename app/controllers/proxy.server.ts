@@ -4,9 +4,9 @@ import { MAX_BODY_BYTES } from "~/core/events/pixel-payload.schema";
 import { shopifyUtils } from "~/shopify.server";
 import { clientIp, ingestPixelBatch } from "~/services/ingest.server";
 import { restoreVisitor } from "~/services/visits.server";
-import { log } from "./logger.server";
-import { RateLimiter } from "./rate-limit";
-import { readBodyCapped } from "./read-body.server";
+import { log } from "~/lib/logger.server";
+import { RateLimiter } from "~/lib/rate-limit";
+import { readBodyCapped } from "~/lib/read-body.server";
 
 /** The pixel runs in a sandboxed worker on another origin: answer CORS for it. */
 export const CORS_HEADERS = {
