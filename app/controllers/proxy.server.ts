@@ -1,9 +1,9 @@
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { MAX_BODY_BYTES } from "~/core/events/pixel-payload.schema";
-import { shopifyUtils } from "~/shopify.server";
 import { clientIp, ingestPixelBatch } from "~/services/ingest.server";
 import { restoreVisitor } from "~/services/visits.server";
+import { checkAppProxySignature } from "~/lib/app-proxy-signature.server";
 import { log } from "~/lib/logger.server";
 import { RateLimiter } from "~/lib/rate-limit";
 import { readBodyCapped } from "~/lib/read-body.server";
@@ -35,27 +35,29 @@ async function isInstalled(shop: string, now: number): Promise<boolean> {
 }
 
 /**
- * Shopify's own app proxy verification (the call authenticate.public.appProxy makes:
- * HMAC over the sorted query, repeated keys joined, 90 s timestamp tolerance), answered
- * with 401 and a reason a developer can act on. The session lookup that
- * authenticate.public.appProxy adds is replaced by a cached "is installed" check: the
- * ingest path needs no Admin API client.
+ * Shopify's app proxy verification (the checks authenticate.public.appProxy makes: HMAC
+ * over the sorted query, repeated keys joined, single-valued shop/signature/timestamp,
+ * 90 s timestamp tolerance), with synchronous node:crypto (app/lib/app-proxy-signature,
+ * pinned to the library by its test), answered with 401 and a reason a developer can act
+ * on. The session lookup authenticate.public.appProxy adds is replaced by a cached "is
+ * installed" check: the ingest path needs no Admin API client.
  */
 async function verifyProxy(request: Request): Promise<{ ok: true; shop: string; installed: boolean } | { ok: false; response: Response }> {
   const params = new URL(request.url).searchParams;
   const shop = params.get("shop");
   if (!params.get("signature") || !shop) return { ok: false, response: json({ error: "missing app proxy signature" }, 401) };
-  for (const k of ["shop", "signature", "timestamp"]) {
-    if (params.getAll(k).length !== 1) return { ok: false, response: json({ error: `repeated ${k} parameter` }, 401) };
+  const check = checkAppProxySignature(params, env().SHOPIFY_API_SECRET, Math.trunc(Date.now() / 1000));
+  if (!check.ok) {
+    const error =
+      check.reason === "repeated-parameter"
+        ? `repeated ${check.parameter} parameter`
+        : check.reason === "bad-timestamp"
+          ? "stale or missing app proxy timestamp"
+          : check.reason === "missing-signature"
+            ? "missing app proxy signature"
+            : "invalid app proxy signature";
+    return { ok: false, response: json({ error }, 401) };
   }
-  let valid = false;
-  try {
-    valid = await shopifyUtils().validateHmac(params, { signator: "appProxy" });
-  } catch {
-    // InvalidHmacError: the timestamp is missing or outside the tolerance
-    return { ok: false, response: json({ error: "stale or missing app proxy timestamp" }, 401) };
-  }
-  if (!valid) return { ok: false, response: json({ error: "invalid app proxy signature" }, 401) };
   if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return { ok: false, response: json({ error: "invalid shop parameter" }, 401) };
   return { ok: true, shop, installed: await isInstalled(shop, Date.now()) };
 }

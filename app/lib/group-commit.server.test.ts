@@ -15,6 +15,17 @@ describe("GroupCommit", () => {
     expect(flushes.length).toBeLessThan(4);
   });
 
+  it("callers of the same turn share one flush even when the flush answers at once (a synchronous driver)", async () => {
+    const flushes: number[][] = [];
+    const gc = new GroupCommit<number, number>((items) => {
+      flushes.push(items);
+      return Promise.resolve(items.map((i) => i + 1));
+    });
+    const results = await Promise.all([1, 2, 3, 4, 5].map((i) => gc.submit(i)));
+    expect(results).toEqual([2, 3, 4, 5, 6]);
+    expect(flushes).toEqual([[1, 2, 3, 4, 5]]);
+  });
+
   it("a failing flush fails only the guilty caller: the others are retried alone and succeed", async () => {
     const calls: number[][] = [];
     const gc = new GroupCommit<number, string>(async (items) => {

@@ -1,7 +1,10 @@
 /**
- * Group commit: callers that arrive while a flush is running wait for the next
- * flush, which handles all of them in ONE database statement/transaction. No timer,
- * so an idle server adds no latency; a busy one amortises the transaction cost.
+ * Group commit: callers are collected until the next turn of the event loop
+ * (setImmediate: every request whose body finished arriving in this turn joins), and
+ * callers that arrive while a flush is running wait for the next flush, which handles
+ * all of them in ONE database statement. A synchronous driver (SQLite) answers within
+ * the turn, so without the turn's wait every request would be its own flush (ADR 0013).
+ * No timer: an idle server adds one turn of latency, not milliseconds.
  *
  * Isolation: when a flush of several callers fails, each caller's item is retried
  * alone, so only the item that makes the database fail is rejected; everyone else
@@ -10,6 +13,7 @@
 export class GroupCommit<Item, Result> {
   private queue: Array<{ item: Item; resolve: (r: Result) => void; reject: (e: unknown) => void }> = [];
   private running = false;
+  private scheduled = false;
 
   constructor(
     private readonly flush: (items: Item[]) => Promise<Result[]>,
@@ -19,11 +23,18 @@ export class GroupCommit<Item, Result> {
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      if (!this.running) void this.drain();
+      if (!this.running && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          void this.drain();
+        });
+      }
     });
   }
 
   private async drain(): Promise<void> {
+    if (this.running) return;
     this.running = true;
     try {
       while (this.queue.length > 0) {
