@@ -8,7 +8,6 @@ import express from "express";
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import http from "node:http";
-import { Readable } from "node:stream";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -68,6 +67,73 @@ function tooLarge(req, res, cap, cutOff = false) {
   });
 }
 
+/** A node:http body as UTF-8, stopping (and pausing the socket) past `limit` bytes. */
+function readNodeBody(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve({ kind: "too-large", limit });
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve({ kind: "ok", text: Buffer.concat(chunks).toString("utf8") });
+    };
+    const onError = (error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/**
+ * The pixel's ingest endpoint, the one hot path, as a plain node:http handler ahead of
+ * Express and Remix (ADR 0010, 0013): no WHATWG Request, no router. It keeps the process
+ * edge's rules: a request id, the /proxy body cap (413 before reading past it), the one
+ * error path. The Remix route (app/routes/proxy.events.tsx) calls the same controller.
+ */
+function handleIngestPlain(req, res) {
+  const requestId = randomUUID();
+  res.setHeader("X-Request-Id", requestId);
+  const cap = bodyCap("/proxy/events");
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > cap)) return tooLarge(req, res, cap);
+  const header = (name) => {
+    const v = req.headers[name];
+    return typeof v === "string" ? v : Array.isArray(v) ? v.join(", ") : null;
+  };
+  build.entry.module
+    .ingestProxyRequest({ method: "POST", url: `http://${req.headers.host ?? "localhost"}${req.url}`, header, readBody: (limit) => readNodeBody(req, limit) })
+    .then((answer) => {
+      if (!req.complete) answer.headers.Connection = "close";
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body ?? undefined, () => {
+        if (!req.complete) setTimeout(() => req.socket.destroy(), 50).unref();
+      });
+    })
+    .catch((error) => {
+      build.entry.module.reportError(error, { requestId, method: req.method, path: "/proxy/events" });
+      if (res.headersSent) return void req.socket.destroy();
+      res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store", ...(req.complete ? {} : { Connection: "close" }) });
+      res.end(JSON.stringify(build.entry.module.genericErrorBody(requestId)));
+    });
+}
+
 if (!workerOnly) {
   const web = express();
   web.disable("x-powered-by");
@@ -112,23 +178,6 @@ if (!workerOnly) {
     };
     next();
   });
-  // The pixel's ingest endpoint is the one hot path: mounted before the static files, it
-  // skips Remix's router and calls the
-  // same handler the Remix route (app/routes/proxy.events.tsx) calls (ADR 0010).
-  web.post("/proxy/events", (req, res, next) => {
-    const url = new URL(req.originalUrl, `http://${req.headers.host ?? "localhost"}`);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(url, { method: "POST", headers, body: Readable.toWeb(req), duplex: "half" });
-    build.entry.module
-      .handleProxyIngest(request)
-      .then(async (response) => {
-        res.status(response.status);
-        response.headers.forEach((v, k) => res.setHeader(k, v));
-        res.end(Buffer.from(await response.arrayBuffer()));
-      })
-      .catch(next);
-  });
   web.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
   web.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
   // mode "production" always: Remix never serializes an error's message or stack into a
@@ -160,7 +209,10 @@ if (!workerOnly) {
       keepAliveTimeout: 65_000,
       connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(requestTimeout / 4))),
     },
-    web,
+    (req, res) => {
+      if (req.method === "POST" && (req.url === "/proxy/events" || req.url.startsWith("/proxy/events?"))) return handleIngestPlain(req, res);
+      web(req, res);
+    },
   );
   server.maxConnections = app.http.maxConnections;
   server.listen(app.port, app.host, () => {

@@ -54,6 +54,6 @@ export default async function handleRequest(
 // Remix build's entry module: boot validation and the background worker.
 export { boot } from "./jobs/boot.server";
 // The pixel's hot path, mounted directly by server.mjs (ADR 0010); the Remix route stays for `remix vite:dev`.
-export { handleProxyIngest } from "./controllers/proxy.server";
+export { ingestProxyRequest } from "./controllers/proxy.server";
 // The error path of server.mjs's Express middleware.
 export { reportError, genericErrorBody } from "./lib/errors.server";

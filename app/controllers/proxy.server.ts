@@ -6,7 +6,7 @@ import { restoreVisitor } from "~/services/visits.server";
 import { checkAppProxySignature } from "~/lib/app-proxy-signature.server";
 import { log } from "~/lib/logger.server";
 import { RateLimiter } from "~/lib/rate-limit";
-import { readBodyCapped } from "~/lib/read-body.server";
+import { readBodyCapped, type BodyResult } from "~/lib/read-body.server";
 
 /** The pixel runs in a sandboxed worker on another origin: answer CORS for it. */
 export const CORS_HEADERS = {
@@ -17,8 +17,31 @@ export const CORS_HEADERS = {
   "Cache-Control": "no-store",
 };
 
+/** An answer as plain data: server.mjs writes it straight to node:http; Remix gets a Response. */
+export interface ProxyAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** What the ingest needs of a request, from a WHATWG Request (Remix) or node:http (server.mjs). */
+export interface ProxyIngestRequest {
+  method: string;
+  url: string;
+  header(name: string): string | null;
+  readBody(limit: number): Promise<BodyResult>;
+}
+
+function answer(body: unknown, status: number, extra: Record<string, string> = {}): ProxyAnswer {
+  return { status, headers: { ...CORS_HEADERS, "Content-Type": "application/json", ...extra }, body: JSON.stringify(body) };
+}
+
+function toResponse(a: ProxyAnswer): Response {
+  return new Response(a.body, { status: a.status, headers: a.headers });
+}
+
 function json(body: unknown, status: number, extra: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...CORS_HEADERS, "Content-Type": "application/json", ...extra } });
+  return toResponse(answer(body, status, extra));
 }
 
 const INSTALLED_TTL_MS = 30_000;
@@ -42,10 +65,10 @@ async function isInstalled(shop: string, now: number): Promise<boolean> {
  * on. The session lookup authenticate.public.appProxy adds is replaced by a cached "is
  * installed" check: the ingest path needs no Admin API client.
  */
-async function verifyProxy(request: Request): Promise<{ ok: true; shop: string; installed: boolean } | { ok: false; response: Response }> {
-  const params = new URL(request.url).searchParams;
+async function verifyProxy(requestUrl: string): Promise<{ ok: true; shop: string; installed: boolean } | { ok: false; answer: ProxyAnswer }> {
+  const params = new URL(requestUrl).searchParams;
   const shop = params.get("shop");
-  if (!params.get("signature") || !shop) return { ok: false, response: json({ error: "missing app proxy signature" }, 401) };
+  if (!params.get("signature") || !shop) return { ok: false, answer: answer({ error: "missing app proxy signature" }, 401) };
   const check = checkAppProxySignature(params, env().SHOPIFY_API_SECRET, Math.trunc(Date.now() / 1000));
   if (!check.ok) {
     const error =
@@ -56,9 +79,9 @@ async function verifyProxy(request: Request): Promise<{ ok: true; shop: string; 
           : check.reason === "missing-signature"
             ? "missing app proxy signature"
             : "invalid app proxy signature";
-    return { ok: false, response: json({ error }, 401) };
+    return { ok: false, answer: answer({ error }, 401) };
   }
-  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return { ok: false, response: json({ error: "invalid shop parameter" }, 401) };
+  if (!/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(shop)) return { ok: false, answer: answer({ error: "invalid shop parameter" }, 401) };
   return { ok: true, shop, installed: await isInstalled(shop, Date.now()) };
 }
 
@@ -73,37 +96,45 @@ function rateLimiters() {
   return limiters;
 }
 
-export async function handleProxyIngest(request: Request): Promise<Response> {
-  if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
-  if (request.method !== "POST") return json({ error: "method not allowed" }, 405, { Allow: "POST, OPTIONS" });
-  const verified = await verifyProxy(request);
-  if (!verified.ok) return verified.response;
+/** POST /proxy/events: the pixel's batch (ADR 0010, 0013). */
+export async function ingestProxyRequest(request: ProxyIngestRequest): Promise<ProxyAnswer> {
+  if (request.method === "OPTIONS") return { status: 204, headers: CORS_HEADERS, body: null };
+  if (request.method !== "POST") return answer({ error: "method not allowed" }, 405, { Allow: "POST, OPTIONS" });
+  const verified = await verifyProxy(request.url);
+  if (!verified.ok) return verified.answer;
   // App not installed on this shop (or uninstalled): accept and keep nothing.
-  if (!verified.installed) return json({ accepted: 0, reason: "app not installed for this shop" }, 202);
+  if (!verified.installed) return answer({ accepted: 0, reason: "app not installed for this shop" }, 202);
 
-  const body = await readBodyCapped(request, MAX_BODY_BYTES);
-  if (body.kind === "too-large") return json({ error: `body exceeds ${body.limit} bytes` }, 413);
+  const body = await request.readBody(MAX_BODY_BYTES);
+  if (body.kind === "too-large") return answer({ error: `body exceeds ${body.limit} bytes` }, 413);
 
   const limits = rateLimiters();
   const result = await ingestPixelBatch(
     { db: prisma(), now: Date.now, shopLimiter: limits.shop, ipLimiter: limits.ip, visitorLimiter: limits.visitor },
-    { shop: verified.shop, bodyText: body.text, userAgentHeader: request.headers.get("user-agent"), forwardedFor: request.headers.get("x-forwarded-for") },
+    { shop: verified.shop, bodyText: body.text, userAgentHeader: request.header("user-agent"), forwardedFor: request.header("x-forwarded-for") },
   );
   switch (result.kind) {
     case "invalid-json":
-      return json({ error: "body is not valid JSON" }, 400);
+      return answer({ error: "body is not valid JSON" }, 400);
     case "invalid-batch":
-      return json({ error: "invalid batch", issues: result.issues }, 400);
+      return answer({ error: "invalid batch", issues: result.issues }, 400);
     case "rate-limited":
-      return json({ error: `rate limited (${result.scope})` }, 429, { "Retry-After": String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) });
+      return answer({ error: `rate limited (${result.scope})` }, 429, { "Retry-After": String(Math.max(1, Math.ceil(result.retryAfterMs / 1000))) });
     case "unstorable":
-      return json({ error: "the database refused this batch's values" }, 422);
+      return answer({ error: "the database refused this batch's values" }, 422);
     case "no-consent":
-      return json({ accepted: 0, reason: "no analytics consent: nothing stored" }, 202);
+      return answer({ accepted: 0, reason: "no analytics consent: nothing stored" }, 202);
     case "ok":
       if (result.rejected.length > 0) log.info("pixel events rejected", { shop: verified.shop, rejected: result.rejected.length });
-      return json(result, result.accepted + result.duplicates > 0 || result.rejected.length === 0 ? 200 : 422);
+      return answer(result, result.accepted + result.duplicates > 0 || result.rejected.length === 0 ? 200 : 422);
   }
+}
+
+/** The same, for the Remix route (`remix vite:dev`). */
+export async function handleProxyIngest(request: Request): Promise<Response> {
+  return toResponse(
+    await ingestProxyRequest({ method: request.method, url: request.url, header: (n) => request.headers.get(n), readBody: (limit) => readBodyCapped(request, limit) }),
+  );
 }
 
 export async function proxyPreflight(request: Request): Promise<Response> {
@@ -114,8 +145,8 @@ export async function proxyPreflight(request: Request): Promise<Response> {
 /** GET /proxy/restore?clientId=… (cookie restoration for the pixel). */
 export async function handleProxyRestore(request: Request): Promise<Response> {
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
-  const verified = await verifyProxy(request);
-  if (!verified.ok) return verified.response;
+  const verified = await verifyProxy(request.url);
+  if (!verified.ok) return toResponse(verified.answer);
   const clientId = new URL(request.url).searchParams.get("clientId") ?? "";
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return json({ error: "clientId is missing or malformed" }, 400);
   if (!verified.installed) return json({ visitorId: null, clickIds: {} }, 200);
