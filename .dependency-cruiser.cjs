@@ -39,7 +39,7 @@ module.exports = {
     // Root modules: config, database client, Shopify client, document shell.
     { from: { path: "^app/[^/]+$" }, to: { path: ["^app/[^/]+$", "^app/(core|destinations|lib)/"] } },
     // The server entry is the composition root: it also starts the in-process worker.
-    { from: { path: "^app/entry\\.server\\.tsx$" }, to: { path: "^app/jobs/boot\\.server\\.ts$" } },
+    { from: { path: "^app/entry\\.server\\.tsx$" }, to: { path: ["^app/jobs/boot\\.server\\.ts$", "^app/controllers/"] } },
 
     // Unit tests (next to the code) may also use the shared fixtures and factories in test/.
     { from: { path: TEST_FILE }, to: { path: "^test/" } },
@@ -47,8 +47,6 @@ module.exports = {
     { from: { path: "^test/" }, to: {} },
 
     // ---- Temporary exceptions: each is being fixed on another branch; delete the line once merged.
-    // fixed on branch ingest (moves to app/controllers/proxy.server.ts)
-    { from: { path: "^app/lib/proxy-route\\.server\\.ts$" }, to: { path: ["^app/services/", "^app/[^/]+$"] } },
     // fixed on branch webhooks (moves to app/controllers/webhooks.server.ts)
     { from: { path: "^app/lib/webhook-route\\.server\\.ts$" }, to: { path: ["^app/services/", "^app/[^/]+$"] } },
     // fixed on branch worker (the wake-up signal moves to app/lib/signals.server.ts)

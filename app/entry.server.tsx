@@ -1,10 +1,20 @@
 import { PassThrough } from "node:stream";
-import type { EntryContext } from "@remix-run/node";
+import type { EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { reportError } from "./lib/errors.server";
 import { addDocumentResponseHeaders } from "./shopify.server";
+
+/** The request id server.mjs gives every request (it overwrites any the client sent). */
+export const REQUEST_ID_HEADER = "x-request-id";
+
+/** Remix's errors (loaders, actions, rendering) take the one error path (ADR 0013). */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  reportError(error, { requestId: request.headers.get(REQUEST_ID_HEADER), method: request.method, path: new URL(request.url).pathname });
+};
 
 export const streamTimeout = 5000;
 
@@ -33,8 +43,7 @@ export default async function handleRequest(
       },
       onError(error) {
         responseStatusCode = 500;
-        // Remix rendering errors go to stderr as they are.
-        console.error(error);
+        reportError(error, { requestId: request.headers.get(REQUEST_ID_HEADER), method: request.method, path: new URL(request.url).pathname });
       },
     });
     setTimeout(abort, streamTimeout + 1000);
@@ -45,4 +54,6 @@ export default async function handleRequest(
 // Remix build's entry module: boot validation and the background worker.
 export { boot } from "./jobs/boot.server";
 // The pixel's hot path, mounted directly by server.mjs (ADR 0010); the Remix route stays for `remix vite:dev`.
-export { handleProxyIngest } from "./lib/proxy-route.server";
+export { ingestProxyRequest } from "./controllers/proxy.server";
+// The error path of server.mjs's Express middleware.
+export { reportError, genericErrorBody } from "./lib/errors.server";

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseEnv } from "./env.server";
 
@@ -42,5 +43,18 @@ describe("parseEnv", () => {
   it("accepts stand-in URLs outside production", () => {
     const env = parseEnv({ ...good, NODE_ENV: "test", DESTINATION_BASE_URLS: '{"meta":"http://127.0.0.1:4010"}' });
     expect(env.DESTINATION_BASE_URLS).toEqual({ meta: "http://127.0.0.1:4010" });
+  });
+});
+
+describe("the example key", () => {
+  const exampleKey = /^ENCRYPTION_KEY=(.*)$/m.exec(readFileSync(new URL("../.env.example", import.meta.url), "utf8"))![1]!.trim();
+  it("is refused when NODE_ENV=production, in one line naming ENCRYPTION_KEY (in hex and in base64)", () => {
+    for (const key of [exampleKey, Buffer.alloc(32).toString("base64")]) {
+      expect(() => parseEnv({ ...good, NODE_ENV: "production", ENCRYPTION_KEY: key })).toThrow(/^Invalid environment: ENCRYPTION_KEY is the example key from \.env\.example/);
+    }
+  });
+  it("is accepted outside production (the demo and `shopify app dev` use it)", () => {
+    expect(parseEnv({ ...good, NODE_ENV: "development", ENCRYPTION_KEY: exampleKey }).ENCRYPTION_KEY).toBe(exampleKey);
+    expect(parseEnv({ ...good, NODE_ENV: "production" }).NODE_ENV).toBe("production");
   });
 });

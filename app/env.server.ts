@@ -46,6 +46,12 @@ export const EnvSchema = z
     /** Proxy rate limits (requests per minute). */
     RATE_LIMIT_SHOP_PER_MIN: z.coerce.number().int().positive().default(60_000),
     RATE_LIMIT_VISITOR_PER_MIN: z.coerce.number().int().positive().default(120),
+    /** Per shopper address (the first of X-Forwarded-For, as Shopify's proxy forwards it), across shops. */
+    RATE_LIMIT_IP_PER_MIN: z.coerce.number().int().positive().default(600),
+    /** A whole request (headers and body) must arrive within this many ms, or 408 and the socket closes. */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+    /** At most this many open sockets; more are refused by the server. */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1024),
     /**
      * Local stand-ins for the ad platforms (tests, demo). Refused in production so no
      * merchant can aim the server at an internal address.
@@ -59,6 +65,13 @@ export const EnvSchema = z
     SHOPIFY_ADMIN_API_URL: url.optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && isExampleKey(env.ENCRYPTION_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ENCRYPTION_KEY"],
+        message: "is the example key from .env.example, refused when NODE_ENV=production (generate one: openssl rand -hex 32)",
+      });
+    }
     if (env.NODE_ENV === "production" && env.DESTINATION_BASE_URLS) {
       ctx.addIssue({
         code: "custom",
@@ -76,6 +89,12 @@ export const EnvSchema = z
   });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** The key .env.example ships (32 zero bytes), in any encoding: never a production key. */
+export function isExampleKey(text: string): boolean {
+  const key = decodeKey(text);
+  return key !== null && key.every((b) => b === 0);
+}
 
 export function decodeKey(text: string): Buffer | null {
   const trimmed = text.trim();

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { database } from "~/db.server";
 import { decodeKey, env } from "~/env.server";
 import { log } from "~/lib/logger.server";
+import { verifyEncryptionKey } from "~/services/key-check.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 
 export interface BootResult {
@@ -9,6 +10,7 @@ export interface BootResult {
   host: string;
   workerMode: "inline" | "off";
   provider: "sqlite" | "postgres";
+  http: { requestTimeoutMs: number; maxConnections: number };
   startWorker(): WorkerHandle;
   disconnect(): Promise<void>;
 }
@@ -18,11 +20,14 @@ export async function boot(): Promise<BootResult> {
   const e = env();
   const { db, provider, ready } = database();
   await ready;
+  // A wrong ENCRYPTION_KEY stops the boot here (EnvError: one line naming the variable).
+  await verifyEncryptionKey(db, decodeKey(e.ENCRYPTION_KEY)!);
   return {
     port: e.PORT,
     host: e.HOST,
     workerMode: e.WORKER_MODE,
     provider,
+    http: { requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS, maxConnections: e.HTTP_MAX_CONNECTIONS },
     startWorker: () =>
       startWorker({
         db,

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { handleProxyIngest, proxyPreflight } from "~/lib/proxy-route.server";
+import { handleProxyIngest, proxyPreflight } from "~/controllers/proxy.server";
 
 // POST {storefront}/apps/trueline/events → {app}/proxy/events (Shopify app proxy).
 export const action = ({ request }: ActionFunctionArgs) => handleProxyIngest(request);

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { handleProxyRestore } from "~/lib/proxy-route.server";
+import { handleProxyRestore } from "~/controllers/proxy.server";
 
 // GET {storefront}/apps/trueline/restore?clientId=… → {app}/proxy/restore (cookie restoration).
 export const loader = ({ request }: LoaderFunctionArgs) => handleProxyRestore(request);

@@ -22,3 +22,15 @@ describe("clientIp", () => {
     expect(clientIp(null)).toBeNull();
   });
 });
+
+describe("isDataException", () => {
+  it("finds a PostgreSQL data exception (SQLSTATE class 22) wherever the driver nests it, and nothing else", async () => {
+    const { isDataException } = await import("./ingest.server");
+    expect(isDataException(Object.assign(new Error("x"), { code: "22021" }))).toBe(true);
+    expect(isDataException(new Error("x", { cause: { originalCode: "22P05" } }))).toBe(true);
+    expect(isDataException(Object.assign(new Error("x"), { code: "P2010", meta: { driverAdapterError: { cause: { originalCode: "22021" } } } }))).toBe(true);
+    expect(isDataException(Object.assign(new Error("x"), { code: "23505" }))).toBe(false);
+    expect(isDataException(Object.assign(new Error("x"), { code: "ECONNREFUSED" }))).toBe(false);
+    expect(isDataException("22021")).toBe(false);
+  });
+});

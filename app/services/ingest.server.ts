@@ -10,6 +10,7 @@ import { storedIdentity } from "~/core/events/stored-identity";
 import { encodeConsentBits } from "~/core/consent/bits";
 import { numericShopifyId } from "~/core/conversions/event-id";
 import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
+import { wellFormed, wellFormedDeep } from "~/core/text/well-formed";
 import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
 import { GroupCommit } from "~/lib/group-commit.server";
 import { RateLimiter } from "~/lib/rate-limit";
@@ -18,8 +19,9 @@ import { noteIngest } from "~/jobs/wake.server";
 export type IngestResult =
   | { kind: "invalid-json" }
   | { kind: "invalid-batch"; issues: string[] }
-  | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "visitor" }
+  | { kind: "rate-limited"; retryAfterMs: number; scope: "shop" | "ip" | "visitor" }
   | { kind: "no-consent" }
+  | { kind: "unstorable" }
   | { kind: "ok"; accepted: number; duplicates: number; rejected: Array<{ index: number; id?: string; reason: string }> };
 
 export interface IngestDeps {
@@ -27,6 +29,8 @@ export interface IngestDeps {
   now: () => number;
   shopLimiter: RateLimiter;
   visitorLimiter: RateLimiter;
+  /** Keyed on the shopper's address (the first of X-Forwarded-For): rotating clientIds does not escape it. */
+  ipLimiter?: RateLimiter;
 }
 
 function describeIssues(error: z.ZodError): string[] {
@@ -52,6 +56,19 @@ export function looksLikeBot(userAgent: string | null, events: readonly unknown[
   return times.length >= 20 && Math.max(...times) - Math.min(...times) < 1000;
 }
 
+/** A database refusal of the values themselves (PostgreSQL SQLSTATE class 22), wherever the driver puts the code. */
+export function isDataException(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let e: unknown = error;
+  while (e && typeof e === "object" && !seen.has(e)) {
+    seen.add(e);
+    const o = e as { code?: unknown; originalCode?: unknown; cause?: unknown; meta?: { code?: unknown; driverAdapterError?: unknown } };
+    for (const c of [o.code, o.originalCode, o.meta?.code]) if (typeof c === "string" && /^22[0-9A-Z]{3}$/.test(c)) return true;
+    e = o.cause ?? o.meta?.driverAdapterError;
+  }
+  return false;
+}
+
 let committer: GroupCommit<NewPixelEvent[], { inserted: number; duplicates: number }> | undefined;
 let committerDb: Db | undefined;
 function groupCommit(db: Db) {
@@ -74,10 +91,17 @@ export async function ingestPixelBatch(
   const now = deps.now();
   const shopWait = deps.shopLimiter.take(input.shop, now);
   if (shopWait > 0) return { kind: "rate-limited", retryAfterMs: shopWait, scope: "shop" };
+  const ip = clientIp(input.forwardedFor);
+  if (ip && deps.ipLimiter) {
+    const ipWait = deps.ipLimiter.take(ip, now);
+    if (ipWait > 0) return { kind: "rate-limited", retryAfterMs: ipWait, scope: "ip" };
+  }
 
   let json: unknown;
   try {
-    json = JSON.parse(input.bodyText);
+    // Every string of the body (keys included) made well-formed here, once, before
+    // validation: nothing that reaches the database carries a NUL or a lone surrogate.
+    json = wellFormedDeep(JSON.parse(input.bodyText) as unknown);
   } catch {
     return { kind: "invalid-json" };
   }
@@ -91,7 +115,8 @@ export async function ingestPixelBatch(
   if (!batch.consent.analytics) return { kind: "no-consent" };
 
   const marketing = batch.consent.marketing;
-  const userAgent = batch.context?.userAgent ?? input.userAgentHeader ?? null;
+  const userAgentHeader = input.userAgentHeader == null ? null : wellFormed(input.userAgentHeader);
+  const userAgent = batch.context?.userAgent ?? userAgentHeader;
   const bot = looksLikeBot(userAgent, batch.events);
   // Click ids and platform cookies are marketing identifiers: kept only with marketing consent.
   const identity = storedIdentity(batch.identity, marketing);
@@ -131,12 +156,21 @@ export async function ingestPixelBatch(
       data: JSON.stringify(rest),
       identity: JSON.stringify(identity),
       userAgent,
-      ip: marketing ? clientIp(input.forwardedFor) : null,
+      ip: marketing ? ip : null,
     });
   });
 
   if (rows.length === 0) return { kind: "ok", accepted: 0, duplicates: 0, rejected };
-  const { inserted, duplicates } = await groupCommit(deps.db).submit(rows);
+  let stored: { inserted: number; duplicates: number };
+  try {
+    stored = await groupCommit(deps.db).submit(rows);
+  } catch (error) {
+    // The group commit retried this request alone: if the database refused its data
+    // (SQLSTATE class 22, "data exception"), the request is at fault, not the server.
+    if (isDataException(error)) return { kind: "unstorable" };
+    throw error;
+  }
+  const { inserted, duplicates } = stored;
   // No wake-up: sessionising is not latency-critical; the worker's poll picks it up.
   noteIngest(now);
   return { kind: "ok", accepted: inserted, duplicates: duplicates + (batch.events.length - rejected.length - rows.length), rejected };
