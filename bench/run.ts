@@ -16,7 +16,7 @@
  *    order at a time on an idle app, at several history sizes; the quick run reports the
  *    ratio between two sizes (growth) and CI fails when it passes its ceiling;
  *  - `--db sqlite|postgres|both` (full run default: both; quick: sqlite), `--reconcile-10m`
- *    adds a 10M-events reconcile point (seeding time reported).
+ *    adds a 10M-events reconcile point (seeding time reported), `--seed-only` only seeds.
  * Exit 1 only when a ratio passes its floor/ceiling (CHECKS below), never on absolute time.
  * Output: one table on stdout, bench/out/bench.json and bench/out/bench.svg.
  */
@@ -48,6 +48,8 @@ const dbArg = arg("--db") ?? (quick ? "sqlite" : "both");
 if (!["sqlite", "postgres", "both"].includes(dbArg)) throw new Error(`--db must be sqlite, postgres or both (got ${dbArg})`);
 const KINDS: DbKind[] = dbArg === "both" ? ["sqlite", "postgres"] : [dbArg as DbKind];
 const reconcile10m = argv.includes("--reconcile-10m");
+/** Only seed (and time the seeding) at this run's sizes, then stop: checks the seed after a schema change. */
+const seedOnly = argv.includes("--seed-only");
 
 const SIZE = quick
   ? { main: { events: 200_000, orders: 20_000 }, small: { events: 20_000, orders: 2_000 }, backlog: 10_000, secs: 3, ackRate: 20, toCapi: 20, deliveries: 400, reconcileOrders: 30 }
@@ -160,7 +162,7 @@ async function seeded(t: Store, label: string, size: { events: number; orders: n
   process.stdout.write(`  seeding ${label}: ${size.events.toLocaleString("en-US")} events, ${size.orders.toLocaleString("en-US")} orders… `);
   const r = await seedHistory(store.kind, store.kind === "sqlite" ? store.file! : store.url, { ...size, bigShop: TEST_SHOP, openCheckouts: open });
   console.log(`${(r.ms / 1000).toFixed(1)} s (${Object.values(r.rows).reduce((a, b) => a + b, 0).toLocaleString("en-US")} rows)`);
-  add({ figure: `seeding ${size.events.toLocaleString("en-US")} events / ${size.orders.toLocaleString("en-US")} orders`, db: store.kind, value: r.ms / 1000, unit: "s", goalText: "—", goal: null, baseline: null, note: "prepared/multi-row inserts, indexes rebuilt after" });
+  add({ figure: `seeding ${size.events.toLocaleString("en-US")} events / ${size.orders.toLocaleString("en-US")} orders`, db: store.kind, value: r.ms / 1000, unit: "s", goalText: "—", goal: null, baseline: null, note: store.kind === "sqlite" ? "prepared inserts in one transaction, indexes rebuilt after" : "5,000-row json_populate_recordset inserts, indexes rebuilt after, ANALYZE" });
   return { store, open: r.open };
 }
 
@@ -246,6 +248,14 @@ const postWebhook = (url: string, body: string, topic = "orders/create", webhook
 async function suite(kind: DbKind, standins: Standins) {
   console.log(`\n==== ${kind}${kind === "sqlite" ? " (one process, inline worker)" : " (web with WORKER_MODE=off + one --worker-only)"}`);
   const t = await template(kind);
+  if (seedOnly) {
+    for (const [label, size] of [["main", SIZE.main], ...(SIZE.small ? [["small", SIZE.small] as const] : []), ...(reconcile10m ? [["10m", SIZE_10M] as const] : [])] as const) {
+      const { store } = await seeded(t, label, size, SIZE.reconcileOrders + 10);
+      await dropStore(store);
+    }
+    await dropStore(t);
+    return;
+  }
   const main = await seeded(t, "main", SIZE.main, SIZE.reconcileOrders + 10);
   const db = await openDb(main.store.url);
   await seedInstalledShop(db, TEST_SHOP);
@@ -433,11 +443,19 @@ async function reconcileTimes(store: Store, open: OpenCheckout[], standins: Stan
   return times;
 }
 
+/** The same figure on each database, side by side: rows grouped by figure (numbers and sizes aside). */
+const figureKey = (r: Row) => r.figure.replace(/\([^)]*\)/g, "").replace(/[\d,.]+/g, "#").trim();
+function grouped(): Row[] {
+  const order = new Map<string, number>();
+  rows.forEach((r) => order.has(figureKey(r)) || order.set(figureKey(r), order.size));
+  return rows.map((r, i) => ({ r, i })).sort((a, b) => order.get(figureKey(a.r))! - order.get(figureKey(b.r))! || a.i - b.i).map((x) => x.r);
+}
+
 function report() {
   const out = path.join(ROOT, "bench/out");
   mkdirSync(out, { recursive: true });
   console.log(`\n| figure | db | value | goal | same-run baseline | ratio | meets goal | CI check |\n|---|---|---|---|---|---|---|---|`);
-  for (const r of rows) {
+  for (const r of grouped()) {
     const check = r.check ? `${r.check.floor !== undefined ? `≥ ${r.check.floor}` : `≤ ${r.check.ceiling}`}: ${r.failed ? "FAIL" : "ok"}` : "";
     console.log(`| ${r.figure} | ${r.db} | ${fmt(r.value)} ${r.unit} | ${r.goal} | ${r.baseline === null ? "—" : `${fmt(r.baseline)} ${r.baselineOf}`.trim()} | ${r.ratio === null ? "—" : Number.isNaN(r.ratio) ? "n/a" : r.ratio.toFixed(3)} | ${r.meets === null ? "" : r.meets ? "yes" : "no"} | ${check} |`);
   }
