@@ -16,7 +16,10 @@ const rand = () => {
 };
 
 interface Shopper { clientId: string; cart: string | null; checkout: string | null; step: number; started: number }
-const shoppers: Shopper[] = Array.from({ length: 5000 }, (_, i) => ({ clientId: `live-${process.pid}-${i}`, cart: null, checkout: null, step: 0, started: Date.now() }));
+// Each shopper has its own first visit, so its own click id and platform cookies: shared
+// identifiers would make the identity graph merge every shopper into one profile.
+const t0 = Date.now();
+const shoppers: Shopper[] = Array.from({ length: 5000 }, (_, i) => ({ clientId: `live-${process.pid}-${i}`, cart: null, checkout: null, step: 0, started: t0 - i * 7_919 - 1_000 }));
 
 function nextEvent(s: Shopper, now: number) {
   const id = `sf-${process.pid}-${seq++}`;
@@ -54,7 +57,7 @@ export function storefrontBatch(n: number): string {
   return JSON.stringify({
     v: 1,
     consent,
-    identity: { clientId: s.clientId, clickIds: { fbclid: { value: `IwAR-${s.clientId}`, at: s.started } }, cookies: { _fbp: `fb.1.${s.started}.77`, _ga: `GA1.1.${s.started}` }, utm: { source: "facebook", medium: "paid", campaign: "bfcm" } },
+    identity: { clientId: s.clientId, clickIds: { fbclid: { value: `IwAR-${s.clientId}`, at: s.started } }, cookies: { _fbp: `fb.1.${s.started}.${s.clientId.length}${Math.floor(s.started % 1e6)}`, _ga: `GA1.1.${Math.floor(s.started % 1e9)}.${Math.floor(s.started / 1000)}` }, utm: { source: "facebook", medium: "paid", campaign: "bfcm" } },
     context: { userAgent, language: "en-US", screen: { w: 1920, h: 1080 } },
     events,
   });
