@@ -507,13 +507,18 @@ async function main() {
   pin(process.pid, 1);
   console.log(`bench: ${quick ? "quick" : "full"}, db ${KINDS.join(" + ")}, main ${SIZE.main.events.toLocaleString("en-US")} events / ${SIZE.main.orders.toLocaleString("en-US")} orders${reconcile10m ? ", + 10M reconcile point" : ""}`);
   const standins = await startStandins();
+  const cleanup = async () => {
+    for (const p of launched.splice(0)) await p.stop().catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+    for (const name of pgNames.splice(0)) await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
+  };
+  // Interrupted (Ctrl-C, CI timeout): no app process, scratch file or database left behind.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)));
   try {
     for (const kind of KINDS) await suite(kind, standins);
   } finally {
-    for (const p of launched) await p.stop().catch(() => undefined);
+    await cleanup();
     await standins.close();
-    rmSync(scratch, { recursive: true, force: true });
-    for (const name of pgNames) await pgAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).catch(() => undefined);
   }
   console.log(`\nbench took ${Math.round((Date.now() - started) / 1000)} s`);
   return report();
