@@ -1,5 +1,6 @@
 import type { Db, DbProvider } from "~/db.server";
 import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
+import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
 import { markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
@@ -15,7 +16,12 @@ export interface ProcessDeps {
 }
 
 /** What handling a stored webhook came to. "retry-later": e.g. a refund whose order has not arrived yet. */
-export type HandlerResult = { kind: "processed"; note?: string } | { kind: "rejected"; reason: string } | { kind: "retry-later"; reason: string };
+export type HandlerResult =
+  /** `erase`: personal data was deleted from these tables; once the delivery itself is finished
+   * (its raw body, personal data too, cleared), the freed bytes are erased from the files. */
+  | { kind: "processed"; note?: string; erase?: readonly RedactionTable[] }
+  | { kind: "rejected"; reason: string }
+  | { kind: "retry-later"; reason: string };
 
 const MAX_ATTEMPTS = 12;
 
@@ -92,6 +98,7 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
           at: new Date(deps.now()),
         });
         if (result.kind === "rejected") log.warn("webhook rejected", { reason: result.reason });
+        if (result.kind === "processed" && result.erase) await eraseFreedBytes(deps.db, deps.provider, result.erase);
       }
     } catch (error) {
       log.error("webhook processing failed; will retry", { error });

@@ -126,7 +126,7 @@ describe("forged webhook headers over real HTTP (issue 11 part 2)", () => {
 
     const redact = await post(env, "/webhooks/shop/redact", toWebhookBody(buildShopRedact({ shop_domain: A })), { topic: "shop/redact", shop: B, webhookId: "redact-as-b" });
     expect([redact.status, await redact.json()]).toEqual([401, { error: "shop/redact body names another shop than X-Shopify-Shop-Domain" }]);
-    const customer = await post(env, "/webhooks/customers/redact", toWebhookBody(buildCustomersRedact({ shop_domain: A, customer: { id: 7700000001003n, email: "cy.b@example.com" }, orders_to_redact: [7700000000003n] })), { topic: "customers/redact", shop: B, webhookId: "cust-redact-as-b" });
+    const customer = await post(env, "/webhooks/customers/redact", toWebhookBody(buildCustomersRedact({ shop_domain: A, customer: { id: 7700000001003n, email: "cy.b@example.com", phone: null }, orders_to_redact: [7700000000003n] })), { topic: "customers/redact", shop: B, webhookId: "cust-redact-as-b" });
     expect(customer.status).toBe(401);
     const nameless = await post(env, "/webhooks/shop/redact", JSON.stringify({ shop_id: 1 }), { topic: "shop/redact", shop: B, webhookId: "redact-nameless" });
     expect([nameless.status, await nameless.json()]).toEqual([401, { error: "shop/redact body does not name its shop (shop_domain)" }]);
