@@ -47,8 +47,6 @@ module.exports = {
     { from: { path: "^test/" }, to: {} },
 
     // ---- Temporary exceptions: each is being fixed on another branch; delete the line once merged.
-    // fixed on branch webhooks (moves to app/controllers/webhooks.server.ts)
-    { from: { path: "^app/lib/webhook-route\\.server\\.ts$" }, to: { path: ["^app/services/", "^app/[^/]+$"] } },
     // fixed on branch worker (the wake-up signal moves to app/lib/signals.server.ts)
     { from: { path: "^app/services/" }, to: { path: "^app/jobs/wake\\.server\\.ts$" } },
   ],

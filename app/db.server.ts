@@ -32,13 +32,17 @@ export function createDb(url: string): Database {
   const provider = providerOf(url);
   if (provider === "sqlite") {
     const db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
-    // WAL + NORMAL: durable across process crashes (not power loss), ~4x faster writes
-    // than the rollback journal (docs/machines.md). busy_timeout covers a second
-    // connection (the CLI, the demo's reader) touching the file.
+    // WAL + NORMAL: durable across process crashes (not power loss), several times faster
+    // writes than the rollback journal (https://www.sqlite.org/wal.html). busy_timeout covers
+    // a second connection (the CLI, the demo's reader) touching the file. secure_delete:
+    // deleted and overwritten content is zeroed in the pages instead of left in free space,
+    // so redacted personal data does not outlive the redaction in the file's bytes
+    // (https://www.sqlite.org/pragma.html#pragma_secure_delete; ADR 0014).
     const ready = (async () => {
       await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
       await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
       await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+      await db.$queryRawUnsafe("PRAGMA secure_delete = ON");
     })();
     return { db, provider, ready };
   }

@@ -441,7 +441,7 @@ async function reconcileTimes(store: Store, open: OpenCheckout[], standins: Stan
       if (!res.ok) throw new Error(`reconcile: webhook answered ${res.status}`);
       let r: { createdAt: Date; processedAt: Date | null; status: string } | null = null;
       await waitFor(async () => {
-        r = await db.webhookDelivery.findUnique({ where: { webhook_delivery_idempotency: { shop: TEST_SHOP, webhookId } }, select: { createdAt: true, processedAt: true, status: true } });
+        r = await db.webhookDelivery.findFirst({ where: { shop: TEST_SHOP, webhookId }, select: { createdAt: true, processedAt: true, status: true } });
         return r !== null && r.status !== "received";
       }, 120_000, "an order to be processed");
       const done = r as { createdAt: Date; processedAt: Date | null; status: string } | null;

@@ -11,6 +11,8 @@ export interface IncomingWebhook {
   topic: string;
   apiVersion: string | null;
   triggeredAt: Date | null;
+  /** SHA-256 (hex) of the signed body bytes: part of the delivery's identity (ADR 0014). */
+  bodyDigest: string;
   rawBody: string;
 }
 
@@ -18,7 +20,21 @@ function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
 }
 
-/** Store a delivery once per (shop, webhook id). Returns "duplicate" for a repeat. */
+/**
+ * Whether these exact signed bytes were already stored under ANOTHER shop. A body Shopify
+ * signed belongs to one shop (it carries ids unique to that shop's store); the first shop it
+ * arrived for keeps it, the same bytes under another X-Shopify-Shop-Domain are a replay.
+ */
+export async function bodyDeliveredToAnotherShop(db: Db, bodyDigest: string, shop: string): Promise<boolean> {
+  const other = await db.webhookDelivery.findFirst({ where: { bodyDigest, shop: { not: shop } }, select: { id: true } });
+  return other !== null;
+}
+
+/**
+ * Store a delivery once per (shop, webhook id, body digest): a retry (same id, same bytes)
+ * returns "duplicate"; the same id with other bytes is a different delivery and is stored
+ * beside the first (never dropped, never overwriting it).
+ */
 export async function storeWebhook(db: Db, w: IncomingWebhook): Promise<"stored" | "duplicate"> {
   try {
     await db.webhookDelivery.create({ data: { ...w, status: "received" } });
@@ -31,7 +47,7 @@ export async function storeWebhook(db: Db, w: IncomingWebhook): Promise<"stored"
 
 /**
  * A delivery that can never be processed (e.g. its signed body is not JSON), recorded as
- * rejected with why, without its body. Idempotent on (shop, webhook id) like storeWebhook.
+ * rejected with why, without its body. Idempotent on (shop, webhook id, body digest) like storeWebhook.
  */
 export async function storeRejectedWebhook(db: Db, w: Omit<IncomingWebhook, "rawBody">, reason: string, at: Date): Promise<"stored" | "duplicate"> {
   try {

@@ -5,6 +5,7 @@ import { meta } from "./meta";
 import { pinterest } from "./pinterest";
 import { snapchat } from "./snapchat";
 import { tiktok } from "./tiktok";
+import { withRetryableStatuses } from "./shared/retryable-status";
 
 /**
  * Every destination adapter, keyed by its DestinationKind (the value stored in
@@ -12,17 +13,19 @@ import { tiktok } from "./tiktok";
  * adapter a type error, and test/destinations/conformance.test.ts runs each
  * entry through the shared invariants: a new platform is one folder, one line
  * here, and its case tables in test/destinations/<platform>.cases.ts.
+ * Every entry is wrapped in the one rule all platforms share: 429/500/502/503/504 are
+ * retried whatever the body says (shared/retryable-status.ts).
  *
  * `any` because each adapter has its own Config type; callers parse stored
  * settings with the adapter's own configSchema before calling buildRequest.
  */
 export const destinations = {
-  meta,
-  tiktok,
-  ga4,
-  "google-ads": googleAds,
-  pinterest,
-  snapchat,
+  meta: withRetryableStatuses(meta),
+  tiktok: withRetryableStatuses(tiktok),
+  ga4: withRetryableStatuses(ga4),
+  "google-ads": withRetryableStatuses(googleAds),
+  pinterest: withRetryableStatuses(pinterest),
+  snapchat: withRetryableStatuses(snapchat),
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

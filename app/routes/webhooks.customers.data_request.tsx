@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { acceptWebhook, webhookMethodNotAllowed } from "~/lib/webhook-route.server";
+import { acceptWebhook, webhookMethodNotAllowed } from "~/controllers/webhooks.server";
 
-export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request);
+export const action = ({ request }: ActionFunctionArgs) => acceptWebhook(request, "/webhooks/customers/data_request");
 export const loader = () => webhookMethodNotAllowed();

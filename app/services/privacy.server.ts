@@ -11,6 +11,7 @@ import { sha256Hex } from "~/core/identity/normalize";
 import { lockShopIdentity } from "~/data/identity.server";
 import { identifierKey } from "~/core/sessions/profile-merge";
 import { markUninstalled } from "~/data/shops.server";
+import { REDACTION_TABLES } from "~/data/erasure.server";
 import type { OrderFacts } from "~/core/orders/order-facts";
 import { redactOrderFacts } from "~/core/orders/redact";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -205,7 +206,10 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
-  return { kind: "processed", note: `redacted ${orders.length} orders, ${profileIds.length} profiles` };
+  // SQLite: checkpointed once the delivery (whose body names her) is finished. PostgreSQL: no
+  // table is vacuumed for one customer (her rows are few among many; autovacuum reclaims
+  // them), a shop redact vacuums every table it emptied.
+  return { kind: "processed", note: `redacted ${orders.length} orders, ${profileIds.length} profiles`, erase: [] };
 }
 
 /** Delete everything held for the shop. */
@@ -238,7 +242,7 @@ export async function handleShopRedact(deps: ProcessDeps, shop: string, raw: str
   await deleteShopData(deps.db, shop);
   await deps.db.shop.deleteMany({ where: { domain: shop } });
   await deps.db.privacyRequest.create({ data: { shop, kind: "shop_redact", status: "done", summary: "all shop data deleted", completedAt: at } });
-  return { kind: "processed", note: "shop data deleted" };
+  return { kind: "processed", note: "shop data deleted", erase: REDACTION_TABLES };
 }
 
 export async function handleAppUninstalled(deps: ProcessDeps, shop: string, at: Date): Promise<HandlerResult> {

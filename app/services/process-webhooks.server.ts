@@ -1,5 +1,6 @@
 import type { Db, DbProvider } from "~/db.server";
 import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
+import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
 import { markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
@@ -83,6 +84,11 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
           at: new Date(deps.now()),
         });
         if (result.kind === "rejected") log.warn("webhook rejected", { reason: result.reason });
+        if (result.kind === "processed" && result.erase) {
+          // The redaction itself is done and recorded; a failed checkpoint/VACUUM must not
+          // make it run again. The next redaction (or autovacuum) finishes the job.
+          await eraseFreedBytes(deps.db, deps.provider, result.erase).catch((error: unknown) => log.error("erasing freed bytes after a redaction failed", { error }));
+        }
       }
     } catch (error) {
       log.error("webhook processing failed; will retry", { error });

@@ -1,59 +1,53 @@
 import type { Db } from "~/db.server";
-import { storeRejectedWebhook, storeWebhook } from "~/data/webhooks.server";
+import { bodyDeliveredToAnotherShop, storeRejectedWebhook, storeWebhook } from "~/data/webhooks.server";
 import { wakeWorker } from "~/jobs/wake.server";
-
-/** Shopify topics as authenticate.webhook normalises them → the REST topic name we store. */
-export function restTopic(topic: string): string {
-  // ORDERS_CREATE → orders/create; APP_SCOPES_UPDATE → app/scopes_update; CUSTOMERS_DATA_REQUEST → customers/data_request
-  const known = [
-    "orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create",
-    "draft_orders/create", "draft_orders/update", "app/uninstalled", "app/scopes_update",
-    "customers/data_request", "customers/redact", "shop/redact",
-    "subscription_contracts/create", "subscription_contracts/update", "subscription_billing_attempts/success",
-    "subscription_billing_attempts/failure",
-  ];
-  const norm = topic.toUpperCase().replace(/[/.]/g, "_");
-  return known.find((t) => t.toUpperCase().replace(/[/.]/g, "_") === norm) ?? topic.toLowerCase();
-}
 
 export interface ReceivedWebhook {
   shop: string;
+  /** As subscribed on the route ("orders/create"); the controller refuses any other. */
   topic: string;
   webhookId: string;
   eventId?: string;
   apiVersion?: string;
-  triggeredAt?: string;
+  triggeredAt: Date;
+  /** SHA-256 (hex) of the signed body bytes. */
+  bodyDigest: string;
   rawBody: string;
 }
 
+export type ReceiveResult = "stored" | "duplicate" | "other-shop";
+
 /**
- * Persist first, answer fast: the delivery is stored idempotently by its webhook id and
- * processed after the answer by the worker (app/jobs). Nothing heavy happens here.
+ * Persist first, answer fast: the delivery is stored once per (shop, webhook id, body digest)
+ * and processed after the answer by the worker (app/jobs). Nothing heavy happens here.
+ * Signed bytes already stored under another shop are refused ("other-shop", ADR 0014).
  */
-export async function receiveWebhook(db: Db, w: ReceivedWebhook): Promise<"stored" | "duplicate"> {
+export async function receiveWebhook(db: Db, w: ReceivedWebhook): Promise<ReceiveResult> {
+  if (await bodyDeliveredToAnotherShop(db, w.bodyDigest, w.shop)) return "other-shop";
   const result = await storeWebhook(db, { ...incoming(w), rawBody: w.rawBody });
   if (result === "stored") wakeWorker();
   return result;
 }
 
 function incoming(w: Omit<ReceivedWebhook, "rawBody">) {
-  const triggered = w.triggeredAt ? new Date(w.triggeredAt) : null;
   return {
     shop: w.shop,
     webhookId: w.webhookId,
     eventId: w.eventId ?? null,
-    topic: restTopic(w.topic),
+    topic: w.topic,
     apiVersion: w.apiVersion ?? null,
-    triggeredAt: triggered && !Number.isNaN(triggered.getTime()) ? triggered : null,
+    triggeredAt: w.triggeredAt,
+    bodyDigest: w.bodyDigest,
   };
 }
 
 /**
- * A correctly signed delivery whose body cannot be read (not JSON, truncated before it was
- * signed): Shopify would send the same bytes again, so a retry cannot help. It is recorded
- * as rejected (the body is not kept) and acknowledged, so it stays visible without
- * Shopify retrying it for hours and counting failures against the subscription.
+ * A correctly signed delivery whose body cannot be read (not UTF-8 JSON, truncated before it
+ * was signed): Shopify would send the same bytes again, so a retry cannot help. It is recorded
+ * as rejected (the body is not kept) and acknowledged, so it stays visible without Shopify
+ * retrying it for hours and counting failures against the subscription.
  */
-export async function rejectUnreadableWebhook(db: Db, w: Omit<ReceivedWebhook, "rawBody">, bodyBytes: number): Promise<"stored" | "duplicate"> {
-  return storeRejectedWebhook(db, incoming(w), `body is not valid JSON (${bodyBytes} bytes); not retried`, new Date());
+export async function rejectUnreadableWebhook(db: Db, w: Omit<ReceivedWebhook, "rawBody">, bodyBytes: number, at: Date): Promise<ReceiveResult> {
+  if (await bodyDeliveredToAnotherShop(db, w.bodyDigest, w.shop)) return "other-shop";
+  return storeRejectedWebhook(db, incoming(w), `body is not valid JSON (${bodyBytes} bytes); not retried`, at);
 }

@@ -7,7 +7,7 @@ import {
   type EventOutcome,
   type HttpRequestSpec,
 } from "~/destinations/destination";
-import { destinations } from "~/destinations/registry";
+import { destinations, type RegisteredDestinationKind } from "~/destinations/registry";
 import { REGISTERED } from "./all-cases";
 import {
   FACTORY_OCCURRED_AT,
@@ -27,6 +27,27 @@ import {
  * (listed in all-cases.ts; the type makes a missing one a compile error).
  */
 const entries = REGISTERED.map(({ kind, adapter, cases }) => ({ kind, adapter, config: adapter.configSchema.parse(cases.config) }));
+
+/**
+ * Each platform's own error envelope, with a code that on a 4xx would mean "permanent" or
+ * "reconnect": under a retryable status it must still be retried (ADR 0014).
+ */
+const PLATFORM_ERROR_BODIES: { [K in RegisteredDestinationKind]: unknown } = {
+  meta: { error: { message: "Invalid parameter", type: "OAuthException", code: 100, error_subcode: 2804019, fbtrace_id: "AbC123" } },
+  tiktok: { code: 40002, message: "Invalid parameters", request_id: "2026120601" },
+  ga4: { error: { code: 500, message: "Internal error encountered.", status: "INTERNAL" } },
+  "google-ads": {
+    error: {
+      code: 401,
+      message: "Request is missing required authentication credential.",
+      status: "UNAUTHENTICATED",
+      details: [{ "@type": "type.googleapis.com/google.ads.googleads.v21.errors.GoogleAdsFailure", errors: [{ errorCode: { authenticationError: "NOT_ADS_USER" }, message: "not an ads user" }] }],
+    },
+  },
+  pinterest: { code: 2, message: "Authentication failed." },
+  snapchat: { status: "FAILED", reason: "Invalid pixel id", errors: { codes: ["INVALID_PIXEL"], error_msgs: ["pixel not found"] } },
+};
+
 
 function expectRequest(result: ReturnType<DestinationAdapter<unknown>["buildRequest"]>): HttpRequestSpec {
   if (result.kind !== "request") throw new Error(`expected a request, got skip: ${result.reason}`);
@@ -66,7 +87,7 @@ test("the registry holds every DestinationKind, each adapter under its own kind"
   for (const { kind, adapter } of entries) expect(adapter.kind).toBe(kind);
 });
 
-describe.each(entries)("$kind", ({ adapter, config }) => {
+describe.each(entries)("$kind", ({ kind, adapter, config }) => {
   const ctx = buildContext();
   const purchase = buildConversion();
 
@@ -171,6 +192,27 @@ describe.each(entries)("$kind", ({ adapter, config }) => {
     const outcome = adapter.classifyResponse({ status, headers: {}, body: "" }, 1);
     expect(kinds(outcome).length).toBeGreaterThan(0);
     for (const kind of kinds(outcome)) expect(kind).toBe(expected);
+  });
+
+  describe("429, 500, 502, 503, 504 are retried whatever the body holds, honouring Retry-After", () => {
+    const bodies: Array<[string, unknown]> = [
+      ["empty", ""],
+      ["HTML", "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>"],
+      ["the platform's own error JSON", PLATFORM_ERROR_BODIES[kind]],
+      ["some other JSON", { message: "upstream connect error or disconnect/reset before headers", code: "UPSTREAM_ERROR", success: false }],
+    ];
+    const cases = [429, 500, 502, 503, 504].flatMap((status) => bodies.map(([shape, body]) => ({ status, shape, body })));
+    test.each(cases)("HTTP $status with $shape body → retry", ({ status, body }) => {
+      for (const eventCount of [1, Math.min(3, adapter.maxBatchSize)]) {
+        const bare = adapter.classifyResponse({ status, headers: {}, body }, eventCount);
+        expect(kinds(bare).length).toBeGreaterThan(0);
+        for (const kind of kinds(bare)) expect(kind).toBe("retry");
+        const timed = adapter.classifyResponse({ status, headers: { "Retry-After": "7", "Content-Type": "text/html" }, body }, eventCount);
+        const outcomes = timed.kind === "per-event" ? timed.outcomes : [timed];
+        expect(outcomes.length).toBeGreaterThan(0);
+        for (const o of outcomes) expect(o).toMatchObject({ kind: "retry", retryAfterMs: 7_000 });
+      }
+    });
   });
 
   test("classifyResponse: 429 honours Retry-After", () => {

@@ -399,9 +399,9 @@ export const responseCases: ResponseCase[] = [
     expected: { kind: "config-error", reason: "HTTP 401: token rejected" },
   },
   {
-    name: "HTTP 200 without a code → fail (cannot confirm acceptance)",
+    name: "HTTP 200 without a code → retry under the same event ids (cannot confirm acceptance, TikTok deduplicates)",
     response: response(200, "<html>maintenance</html>"),
-    expected: { kind: "fail", reason: "HTTP 200: unexpected response without a TikTok code" },
+    expected: { kind: "retry", reason: "HTTP 200 without a TikTok code: not confirmed, re-sent under the same event ids" },
   },
   {
     name: "HTTP 404 → fail",

@@ -197,11 +197,9 @@ describe("delivery faults against the platform stand-ins (fake clock)", () => {
     await checkInvariants(rig, { only: ids, allowUnconfirmedDelivered: ["meta", "ga4", "google-ads", "pinterest", "snapchat"] });
   });
 
-  // KNOWN DEFECT (reported): app/destinations/tiktok/classify-response.ts ends a 2xx without
-  // TikTok's code as a permanent "fail", so one event behind a garbled answer is lost until a
-  // person replays it (a batch escapes only because a failed batch is re-sent event by event).
-  // Re-sending under the same event_id is safe (TikTok deduplicates). Turn into it() once fixed.
-  it.fails("TikTok: a 2xx without TikTok's code for a single event is retried under the same id, not failed", async () => {
+  // A 2xx without TikTok's code is retried under the same event_id (TikTok deduplicates), never
+  // failed: one event behind a garbled answer is not lost (ADR 0014).
+  it("TikTok: a 2xx without TikTok's code for a single event is retried under the same id, not failed", async () => {
     rig.standins.setFault("tiktok", { type: "malformed", count: 1 });
     const ids = await queueOrders(1);
     await rig.drain();

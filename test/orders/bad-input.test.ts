@@ -17,9 +17,9 @@ import { deliver, HOUR, iso, minor, MINUTE, sendPixel, sendWebhook, settle, star
 
 /**
  * What Shopify (or anyone) can send that is wrong, through the real routes: a clear 4xx when
- * the request is not Shopify's (bad HMAC, missing headers, wrong method), 200 and a row
- * recorded as rejected, with why, when Shopify sent something a retry cannot fix (unknown
- * topic, a body that is not JSON, a payload missing what we need, a shop that is not
+ * the request is not Shopify's (bad HMAC, missing headers, wrong method, a topic the route is
+ * not subscribed to), 200 and a row recorded as rejected, with why, when Shopify sent
+ * something a retry cannot fix (a body that is not JSON, a payload missing what we need, a shop that is not
  * installed). Never a 5xx, never an order lost or stored twice. Money in currencies without
  * decimals, refunds larger than the order.
  */
@@ -39,7 +39,7 @@ describe("bad input through the webhook routes", () => {
     await env?.close();
   });
 
-  it("not from Shopify: bad HMAC 401, HMAC of other bytes 401, missing headers or body 400, GET 405; nothing stored", async () => {
+  it("not from Shopify: bad HMAC 401, HMAC of other bytes 401, missing headers or body 400, unsubscribed topic 400, GET 405; nothing stored", async () => {
     const body = toWebhookBody(buildOnlineOrder({ id: 7600000000001n }));
     const bad = await sendWebhook(env, "orders/create", null, { rawBody: body, secret: "not-the-secret", webhookId: "bad-hmac" });
     expect([bad.status, await bad.json()]).toEqual([401, { error: "invalid HMAC signature" }]);
@@ -57,6 +57,9 @@ describe("bad input through the webhook routes", () => {
     // Shopify never sends an empty body; the library refuses it before anything is stored.
     const empty = await sendWebhook(env, "orders/create", null, { rawBody: "", webhookId: "empty" });
     expect(empty.status).toBe(400);
+    // A topic the route is not subscribed to (shopify.app.toml) is refused before anything is stored (ADR 0014).
+    const unknown = await sendWebhook(env, "orders/exploded", null, { rawBody: body, webhookId: "unknown-topic", path: "/webhooks/orders" });
+    expect([unknown.status, await unknown.json()]).toEqual([400, { error: 'topic "orders/exploded" is not subscribed on /webhooks/orders' }]);
     // A GET never reaches the action: 405 with the allowed method.
     const get = await fetch(`${env.app.url}/webhooks/orders`);
     expect(get.status).toBe(405);
@@ -64,12 +67,11 @@ describe("bad input through the webhook routes", () => {
     expect(await env.db.webhookDelivery.count()).toBe(0);
   });
 
-  it("signed but unusable: not JSON, truncated before signing, unknown topic, missing fields → 200, recorded as rejected with the reason, no order", async () => {
+  it("signed but unusable: not JSON, truncated before signing, missing fields → 200, recorded as rejected with the reason, no order", async () => {
     const order = toWebhookBody(buildOnlineOrder({ id: 7600000000002n }));
     const cases: Array<{ id: string; topic: string; raw: string; error: string; stored: boolean }> = [
       { id: "not-json", topic: "orders/create", raw: "{not json", error: "body is not valid JSON (9 bytes); not retried", stored: false },
       { id: "signed-truncated", topic: "orders/create", raw: order.slice(0, 700), error: "body is not valid JSON (700 bytes); not retried", stored: false },
-      { id: "unknown-topic", topic: "orders/exploded", raw: order, error: "unknown topic orders/exploded", stored: true },
       { id: "no-id", topic: "orders/create", raw: JSON.stringify({ ...JSON.parse(order), id: undefined }), error: "order payload is malformed: id Invalid input", stored: true },
       { id: "no-created-at", topic: "orders/updated", raw: JSON.stringify({ ...JSON.parse(order), created_at: "yesterday-ish" }), error: 'unparseable created_at "yesterday-ish"', stored: true },
       { id: "no-money", topic: "orders/paid", raw: JSON.stringify({ ...JSON.parse(order), currency: null, total_price: null, total_price_set: null }), error: "order has no total price or currency", stored: true },
@@ -78,10 +80,10 @@ describe("bad input through the webhook routes", () => {
       { id: "redact-no-customer", topic: "customers/redact", raw: JSON.stringify({ shop_id: 1, shop_domain: SHOP }), error: "customers/redact names no customer (no id, email, phone or order)", stored: true },
     ];
     for (const c of cases) {
-      const res = await sendWebhook(env, c.topic, null, { rawBody: c.raw, webhookId: c.id, path: c.topic === "orders/exploded" ? "/webhooks/orders" : undefined });
+      const res = await sendWebhook(env, c.topic, null, { rawBody: c.raw, webhookId: c.id });
       expect({ id: c.id, status: res.status }).toEqual({ id: c.id, status: 200 });
       // Shopify retries with the same webhook id: acknowledged again, still one row.
-      const again = await sendWebhook(env, c.topic, null, { rawBody: c.raw, webhookId: c.id, path: c.topic === "orders/exploded" ? "/webhooks/orders" : undefined });
+      const again = await sendWebhook(env, c.topic, null, { rawBody: c.raw, webhookId: c.id });
       expect({ id: c.id, status: again.status }).toEqual({ id: c.id, status: 200 });
     }
     await settle(env.db, SHOP);
@@ -96,10 +98,16 @@ describe("bad input through the webhook routes", () => {
     const topics = ["orders/create", "orders/updated", "refunds/create", "draft_orders/update", "subscription_billing_attempts/success", "customers/data_request"];
     const sent: string[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...topics), fc.jsonValue({ maxDepth: 3 }), async (topic, value) => {
+      fc.asyncProperty(fc.constantFrom(...topics), fc.jsonValue({ maxDepth: 3 }), fc.boolean(), async (topic, value, namesShop) => {
         const webhookId = `fuzz-${sent.length}`;
         sent.push(webhookId);
-        const res = await sendWebhook(env, topic, null, { rawBody: JSON.stringify(value) ?? "null", webhookId });
+        // A compliance body must name its shop (ADR 0014): half of them do, the rest get 401 and are not stored.
+        const named = topic === "customers/data_request" && namesShop && value !== null && typeof value === "object" && !Array.isArray(value) ? { ...value, shop_domain: SHOP } : value;
+        const res = await sendWebhook(env, topic, null, { rawBody: JSON.stringify(named) ?? "null", webhookId });
+        if (topic === "customers/data_request" && named === value) {
+          sent.pop();
+          return res.status === 401;
+        }
         return res.status === 200;
       }),
       { seed: 4242, numRuns: 60 },

@@ -8,7 +8,7 @@ import { retryAfterMs } from "../shared/retry-after";
  * IMPORTANT: /mp/collect answers 2xx (usually 204, empty body) even when the
  * payload is malformed or the events are dropped: Google documents that the
  * protocol returns 2xx whenever the HTTP request was received (sending-events
- * and reference pages; docs/platform/ad-platforms.md, GA4). A 2xx from
+ * and reference pages, developers.google.com/analytics/devguides/collection/protocol/ga4). A 2xx from
  * production therefore proves transport only; correctness is checked with test
  * mode, which posts the same body to /debug/mp/collect and gets
  * `{"validationMessages":[{fieldPath, description, validationCode}]}` back

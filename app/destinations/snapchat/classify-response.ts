@@ -17,7 +17,7 @@ import { retryAfterMs } from "../shared/retry-after";
  * /validate answers INVALID with HTTP 400 for a missing required field,
  * Purchase without price/currency, an invalid or out-of-range timestamp,
  * unhashed or insufficient PII (VerifySetUp page). 2xx is success, 400 is
- * permanent, 429 and 5xx are retried (docs/platform/ad-platforms.md, Snapchat).
+ * permanent, 429 and 5xx are retried (Snapchat's Conversions API docs).
  */
 
 const ErrorsSchema = z.object({

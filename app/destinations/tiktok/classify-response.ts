@@ -7,9 +7,9 @@ import { retryAfterMs } from "../shared/retry-after";
  * the body: {"code": 0, "message": "OK", "request_id": "…", "data": {}}.
  * The HTTP status only matters when the body has no code (gateways, outages).
  *
- * Codes: docs/platform/ad-platforms.md (TikTok), collected from TikTok's Events API
- * docs (https://business-api.tiktok.com/portal/docs?id=1771100865818625) and
- * RudderStack's tiktok_ads networkHandler.js.
+ * Codes: TikTok's Events API docs
+ * (https://business-api.tiktok.com/portal/docs?id=1771100865818625) and the handling
+ * in RudderStack's open-source tiktok_ads network handler.
  */
 
 /** Accepted. */
@@ -23,11 +23,10 @@ export const CODE_RETRYABLE_40700 = 40700;
 /**
  * Auth problems a person must fix (pause the connection): 40001 no permission
  * for this pixel/advertiser, 40104 access token missing, 40105 access token
- * invalid or revoked. (40104 is from TikTok's return-code list [unconfirmed in
- * docs/platform/ad-platforms.md].)
+ * invalid or revoked. (40104 is from TikTok's return-code list, not yet seen live.)
  */
 export const AUTH_CODES: ReadonlySet<number> = new Set([40001, 40104, 40105]);
-/** 5xxxx are TikTok-side system errors in the return-code list: retry [unverified]. */
+/** 5xxxx are TikTok-side system errors in the return-code list: retry (not yet seen live). */
 const isSystemError = (code: number) => code >= 50000 && code < 60000;
 
 const BodySchema = z.object({
@@ -71,6 +70,9 @@ export function classifyResponse(response: HttpResponseSnapshot, _eventCount: nu
 
   if (status === 401 || status === 403) return { kind: "config-error", reason: `HTTP ${status}: token rejected` };
   if (status === 408) return retry("HTTP 408", response);
-  // A 2xx without TikTok's envelope cannot be confirmed as accepted.
+  // A 2xx without TikTok's envelope (cut short, garbled by a proxy) cannot be confirmed as
+  // accepted, and cannot be read as a refusal either: send it again under the same event ids
+  // (TikTok deduplicates on event_id), so nothing is lost and nothing counted twice.
+  if (status >= 200 && status < 300) return retry(`HTTP ${status} without a TikTok code: not confirmed, re-sent under the same event ids`, response);
   return { kind: "fail", reason: `HTTP ${status}: unexpected response without a TikTok code` };
 }
