@@ -1,5 +1,6 @@
 import { Prisma } from "@trueline/db-sqlite";
 import type { DbProvider } from "~/db.server";
+import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 import {
   identifierKey,
   mergeStampedIds,
@@ -60,7 +61,15 @@ export interface ProfileResolutionOutcome {
   merged: string[];
   /** Alias keys newly attached to profileId. */
   attached: string[];
+  /**
+   * On a merge: the orders (ids) the merge can change, i.e. those placed at or after (less
+   * the clock skew) the earliest session of the OTHER side of the merge. An order older than
+   * every session the merge brings in sees no new session before it and no new touch in its
+   * lookback, so its match and credits cannot change (ADR 0005).
+   */
+  revisitOrderIds: string[];
 }
+
 
 /**
  * resolveProfile, saying what changed. First/last seen are the min/max over everything that
@@ -74,7 +83,7 @@ export async function resolveProfileDetailed(
   bag: ProfileIdentifierBag = {},
 ): Promise<ProfileResolutionOutcome> {
   const keys = keysOf(ids);
-  if (keys.length === 0) return { profileId: null, merged: [], attached: [] };
+  if (keys.length === 0) return { profileId: null, merged: [], attached: [], revisitOrderIds: [] };
   const aliasRows = await tx.profileAlias.findMany({ where: { shop, key: { in: keys } } });
   const aliases: Record<string, string> = {};
   for (const a of aliasRows) aliases[a.key] = a.profileId;
@@ -86,8 +95,9 @@ export async function resolveProfileDetailed(
     profiles[p.id] = { createdAt: p.firstSeenAt.getTime(), customerId: p.customerId, identified: Boolean(p.customerId || p.emailHash || p.phoneHash) };
   }
   const plan = planProfileMerge({ identifiers: ids, aliases, profiles });
-  if (plan.kind === "none") return { profileId: null, merged: [], attached: [] };
+  if (plan.kind === "none") return { profileId: null, merged: [], attached: [], revisitOrderIds: [] };
   let merged: string[] = [];
+  let revisitOrderIds: string[] = [];
 
   let profileId: string;
   let attach: string[];
@@ -113,6 +123,7 @@ export async function resolveProfileDetailed(
     attach = plan.attach;
     merged = [...plan.merge];
     const mergedRows = profileRows.filter((p) => plan.merge.includes(p.id));
+    revisitOrderIds = await ordersAMergeCanChange(tx, shop, profileId, plan.merge);
     // By profile id alone (ids are unique across shops): the [profileId] index, not a walk of the shop's aliases.
     await tx.profileAlias.updateMany({ where: { profileId: { in: plan.merge } }, data: { profileId } });
     await tx.profile.updateMany({ where: { shop, id: { in: plan.merge } }, data: { mergedIntoId: profileId } });
@@ -163,5 +174,28 @@ export async function resolveProfileDetailed(
   if (attach.length > 0) {
     await tx.profileAlias.createMany({ data: attach.map((key) => ({ shop, key, profileId })) });
   }
-  return { profileId, merged, attached: attach };
+  return { profileId, merged, attached: attach, revisitOrderIds };
+}
+
+/**
+ * Before a merge moves anything: each side's earliest session ([shop, profileId, startedAt]),
+ * then the other side's orders placed from then on ([shop, profileId, shopifyCreatedAt]).
+ */
+async function ordersAMergeCanChange(tx: Tx, shop: string, survivor: string, merge: string[]): Promise<string[]> {
+  const earliest = async (profileIds: string[]) => {
+    let min: number | null = null;
+    for (const profileId of profileIds) {
+      const s = await tx.visitSession.findFirst({ where: { shop, profileId }, orderBy: { startedAt: "asc" }, select: { startedAt: true } });
+      if (s && (min === null || s.startedAt.getTime() < min)) min = s.startedAt.getTime();
+    }
+    return min;
+  };
+  const [fromSurvivor, fromMerged] = [await earliest([survivor]), await earliest(merge)];
+  const or: Prisma.OrderWhereInput[] = [];
+  if (fromMerged !== null) or.push({ shop, profileId: survivor, shopifyCreatedAt: { gte: new Date(fromMerged - CLOCK_SKEW_MS) } });
+  if (fromSurvivor !== null) for (const m of merge) or.push({ shop, profileId: m, shopifyCreatedAt: { gte: new Date(fromSurvivor - CLOCK_SKEW_MS) } });
+  if (or.length === 0) return [];
+  // (shop in each branch: with it outside the OR, SQLite would search on shop alone)
+  const rows = await tx.order.findMany({ where: { OR: or }, select: { orderId: true } });
+  return rows.map((r) => r.orderId);
 }

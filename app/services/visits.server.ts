@@ -41,7 +41,10 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         const [row] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext('trueline:visits')) AS ok`;
         if (!row?.ok) return 0;
       }
-      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }], take: limit });
+      // Ordered by the [processedAt, occurredAt, id] index's own columns: processedAt is NULL in
+      // every row here, and naming it lets PostgreSQL walk the index in order (it does not treat
+      // IS NULL as an equality when matching sort order), as SQLite does.
+      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ processedAt: "asc" }, { occurredAt: "asc" }, { id: "asc" }], take: limit });
       if (events.length === 0) return 0;
       const settingsByShop = new Map<string, { timeoutMs: number }>();
       const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
