@@ -178,24 +178,37 @@ export async function resolveProfileDetailed(
 }
 
 /**
- * Before a merge moves anything: each side's earliest session ([shop, profileId, startedAt]),
- * then the other side's orders placed from then on ([shop, profileId, shopifyCreatedAt]).
+ * Before a merge moves anything, the orders of either side it can change (ADR 0005):
+ * - those placed at or after (less the clock skew) the earliest session of the OTHER side
+ *   (a new "latest session before the order", new touches in its lookback), and
+ * - those whose own identifiers (customer id, email, phone) are aliases of the other side
+ *   (their weaker evidence named the other profile: the conflict the merge resolves).
+ * Reads: each side's earliest session ([shop, profileId, startedAt]), the sides' aliases
+ * ([profileId]) and their orders' keys ([shop, profileId, shopifyCreatedAt]); only the
+ * orders chosen are reconciled again.
  */
 async function ordersAMergeCanChange(tx: Tx, shop: string, survivor: string, merge: string[]): Promise<string[]> {
-  const earliest = async (profileIds: string[]) => {
-    let min: number | null = null;
-    for (const profileId of profileIds) {
-      const s = await tx.visitSession.findFirst({ where: { shop, profileId }, orderBy: { startedAt: "asc" }, select: { startedAt: true } });
-      if (s && (min === null || s.startedAt.getTime() < min)) min = s.startedAt.getTime();
-    }
-    return min;
-  };
-  const [fromSurvivor, fromMerged] = [await earliest([survivor]), await earliest(merge)];
-  const or: Prisma.OrderWhereInput[] = [];
-  if (fromMerged !== null) or.push({ shop, profileId: survivor, shopifyCreatedAt: { gte: new Date(fromMerged - CLOCK_SKEW_MS) } });
-  if (fromSurvivor !== null) for (const m of merge) or.push({ shop, profileId: m, shopifyCreatedAt: { gte: new Date(fromSurvivor - CLOCK_SKEW_MS) } });
-  if (or.length === 0) return [];
-  // (shop in each branch: with it outside the OR, SQLite would search on shop alone)
-  const rows = await tx.order.findMany({ where: { OR: or }, select: { orderId: true } });
-  return rows.map((r) => r.orderId);
+  const sides = [survivor, ...merge];
+  const earliest = new Map<string, number>();
+  for (const profileId of sides) {
+    const s = await tx.visitSession.findFirst({ where: { shop, profileId }, orderBy: { startedAt: "asc" }, select: { startedAt: true } });
+    if (s) earliest.set(profileId, s.startedAt.getTime());
+  }
+  const aliases = await tx.profileAlias.findMany({ where: { profileId: { in: sides } }, select: { key: true, profileId: true } });
+  const aliasSide = new Map(aliases.map((a) => [a.key, a.profileId]));
+  const orders = await tx.order.findMany({
+    where: { shop, profileId: { in: sides } },
+    select: { orderId: true, profileId: true, shopifyCreatedAt: true, customerId: true, emailHash: true, phoneHash: true },
+  });
+  const out: string[] = [];
+  for (const o of orders) {
+    const side = o.profileId!;
+    // The other side's earliest session (for an order of the survivor: any merged profile's).
+    let otherFrom: number | null = null;
+    for (const p of sides) if (p !== side && earliest.has(p)) otherFrom = Math.min(otherFrom ?? Infinity, earliest.get(p)!);
+    const keys = [o.customerId && identifierKey("customer", o.customerId), o.emailHash && identifierKey("email", o.emailHash), o.phoneHash && identifierKey("phone", o.phoneHash)].filter((k): k is string => Boolean(k));
+    const namesOther = keys.some((k) => aliasSide.has(k) && aliasSide.get(k) !== side);
+    if (namesOther || (otherFrom !== null && o.shopifyCreatedAt.getTime() >= otherFrom - CLOCK_SKEW_MS)) out.push(o.orderId);
+  }
+  return out;
 }

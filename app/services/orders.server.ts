@@ -415,7 +415,11 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         new Date(f.createdAt),
       );
       const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [] };
-      const { match } = await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: identity.profileId, exact });
+      // The events were read before the merge moved them: give them the profile they now belong to.
+      const moved = new Set(identity.merged);
+      const follow = (e: EventRow | null): EventRow | null => (e && e.profileId && moved.has(e.profileId) ? { ...e, profileId: identity.profileId } : e);
+      const current: ExactEvents = { byOrderId: follow(exact.byOrderId), byCheckoutToken: follow(exact.byCheckoutToken), byCartToken: follow(exact.byCartToken) };
+      const { match } = await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: identity.profileId, exact: current });
       const again = await reconcileOrdersById(tx, deps, shop, identity.revisitOrderIds.filter((id) => id !== f.orderId), settings, at);
       if (!existing) await releaseWaitingRefunds(tx, shop, f.orderId);
       const note = `${f.kind} order ${match?.status ?? "unmatched"} (${match?.method ?? "none"})`;
