@@ -1,5 +1,6 @@
 import { Prisma } from "@trueline/db-sqlite";
 import type { DbProvider } from "~/db.server";
+import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 import {
   identifierKey,
   mergeStampedIds,
@@ -60,7 +61,15 @@ export interface ProfileResolutionOutcome {
   merged: string[];
   /** Alias keys newly attached to profileId. */
   attached: string[];
+  /**
+   * On a merge: the orders (ids) the merge can change, i.e. those placed at or after (less
+   * the clock skew) the earliest session of the OTHER side of the merge. An order older than
+   * every session the merge brings in sees no new session before it and no new touch in its
+   * lookback, so its match and credits cannot change (ADR 0005).
+   */
+  revisitOrderIds: string[];
 }
+
 
 /**
  * resolveProfile, saying what changed. First/last seen are the min/max over everything that
@@ -74,7 +83,7 @@ export async function resolveProfileDetailed(
   bag: ProfileIdentifierBag = {},
 ): Promise<ProfileResolutionOutcome> {
   const keys = keysOf(ids);
-  if (keys.length === 0) return { profileId: null, merged: [], attached: [] };
+  if (keys.length === 0) return { profileId: null, merged: [], attached: [], revisitOrderIds: [] };
   const aliasRows = await tx.profileAlias.findMany({ where: { shop, key: { in: keys } } });
   const aliases: Record<string, string> = {};
   for (const a of aliasRows) aliases[a.key] = a.profileId;
@@ -86,8 +95,9 @@ export async function resolveProfileDetailed(
     profiles[p.id] = { createdAt: p.firstSeenAt.getTime(), customerId: p.customerId, identified: Boolean(p.customerId || p.emailHash || p.phoneHash) };
   }
   const plan = planProfileMerge({ identifiers: ids, aliases, profiles });
-  if (plan.kind === "none") return { profileId: null, merged: [], attached: [] };
+  if (plan.kind === "none") return { profileId: null, merged: [], attached: [], revisitOrderIds: [] };
   let merged: string[] = [];
+  let revisitOrderIds: string[] = [];
 
   let profileId: string;
   let attach: string[];
@@ -113,6 +123,7 @@ export async function resolveProfileDetailed(
     attach = plan.attach;
     merged = [...plan.merge];
     const mergedRows = profileRows.filter((p) => plan.merge.includes(p.id));
+    revisitOrderIds = await ordersAMergeCanChange(tx, shop, profileId, plan.merge);
     // By profile id alone (ids are unique across shops): the [profileId] index, not a walk of the shop's aliases.
     await tx.profileAlias.updateMany({ where: { profileId: { in: plan.merge } }, data: { profileId } });
     await tx.profile.updateMany({ where: { shop, id: { in: plan.merge } }, data: { mergedIntoId: profileId } });
@@ -163,5 +174,41 @@ export async function resolveProfileDetailed(
   if (attach.length > 0) {
     await tx.profileAlias.createMany({ data: attach.map((key) => ({ shop, key, profileId })) });
   }
-  return { profileId, merged, attached: attach };
+  return { profileId, merged, attached: attach, revisitOrderIds };
+}
+
+/**
+ * Before a merge moves anything, the orders of either side it can change (ADR 0005):
+ * - those placed at or after (less the clock skew) the earliest session of the OTHER side
+ *   (a new "latest session before the order", new touches in its lookback), and
+ * - those whose own identifiers (customer id, email, phone) are aliases of the other side
+ *   (their weaker evidence named the other profile: the conflict the merge resolves).
+ * Reads: each side's earliest session ([shop, profileId, startedAt]), the sides' aliases
+ * ([profileId]) and their orders' keys ([shop, profileId, shopifyCreatedAt]); only the
+ * orders chosen are reconciled again.
+ */
+async function ordersAMergeCanChange(tx: Tx, shop: string, survivor: string, merge: string[]): Promise<string[]> {
+  const sides = [survivor, ...merge];
+  const earliest = new Map<string, number>();
+  for (const profileId of sides) {
+    const s = await tx.visitSession.findFirst({ where: { shop, profileId }, orderBy: { startedAt: "asc" }, select: { startedAt: true } });
+    if (s) earliest.set(profileId, s.startedAt.getTime());
+  }
+  const aliases = await tx.profileAlias.findMany({ where: { profileId: { in: sides } }, select: { key: true, profileId: true } });
+  const aliasSide = new Map(aliases.map((a) => [a.key, a.profileId]));
+  const orders = await tx.order.findMany({
+    where: { shop, profileId: { in: sides } },
+    select: { orderId: true, profileId: true, shopifyCreatedAt: true, customerId: true, emailHash: true, phoneHash: true },
+  });
+  const out: string[] = [];
+  for (const o of orders) {
+    const side = o.profileId!;
+    // The other side's earliest session (for an order of the survivor: any merged profile's).
+    let otherFrom: number | null = null;
+    for (const p of sides) if (p !== side && earliest.has(p)) otherFrom = Math.min(otherFrom ?? Infinity, earliest.get(p)!);
+    const keys = [o.customerId && identifierKey("customer", o.customerId), o.emailHash && identifierKey("email", o.emailHash), o.phoneHash && identifierKey("phone", o.phoneHash)].filter((k): k is string => Boolean(k));
+    const namesOther = keys.some((k) => aliasSide.has(k) && aliasSide.get(k) !== side);
+    if (namesOther || (otherFrom !== null && o.shopifyCreatedAt.getTime() >= otherFrom - CLOCK_SKEW_MS)) out.push(o.orderId);
+  }
+  return out;
 }

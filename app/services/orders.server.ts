@@ -13,6 +13,7 @@ import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
 import { identifierKey } from "~/core/sessions/profile-merge";
 import type { Channel } from "~/core/sessions/channel";
 import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
+import { hasUnsessionisedEvents, readEventsNamingOrder } from "~/data/order-evidence.server";
 import { readShopSettings, type ShopSettings } from "~/data/shops.server";
 import { releaseWaitingRefunds } from "~/data/webhooks.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
@@ -23,7 +24,7 @@ import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 
 type Tx = Prisma.TransactionClient;
 type OrderRow = NonNullable<Awaited<ReturnType<Tx["order"]["findUnique"]>>>;
-type EventRow = NonNullable<Awaited<ReturnType<Tx["pixelEvent"]["findFirst"]>>>;
+type EventRow = Awaited<ReturnType<typeof readEventsNamingOrder>>[number];
 
 /**
  * What an Order row keeps in `facts`: the latest version's facts, every refund recorded
@@ -54,18 +55,19 @@ interface ExactEvents {
   byCartToken: EventRow | null;
 }
 
-async function exactEvents(tx: Tx, shop: string, f: OrderFacts): Promise<ExactEvents> {
-  // No ORDER BY in SQL: with one, SQLite walks the (shop, occurredAt) index and filters,
-  // i.e. reads every event of the shop when the order has none. A checkout has a handful
-  // of events; the latest is picked here (ties: the greater event id, for a stable answer).
-  const latest = async (where: Prisma.PixelEventWhereInput): Promise<EventRow | null> => {
-    const rows = await tx.pixelEvent.findMany({ where: { shop, ...where }, take: 500 });
-    return rows.reduce<EventRow | null>((best, e) => (!best || e.occurredAt > best.occurredAt || (e.occurredAt.getTime() === best.occurredAt.getTime() && e.eventId > best.eventId) ? e : best), null);
-  };
+async function exactEvents(tx: Tx, shop: string, f: Pick<OrderFacts, "orderId" | "checkoutToken" | "cartToken">): Promise<ExactEvents> {
+  // One statement for the three lookups (each an index: [shop, orderId], [shop, checkoutToken],
+  // [shop, cartToken]), and no ORDER BY in SQL: with one, SQLite walks the (shop, occurredAt)
+  // index and filters, i.e. reads every event of the shop when the order has none. A checkout
+  // has a handful of events; the latest of each kind is picked here (ties: the greater event
+  // id, for a stable answer).
+  const rows = await readEventsNamingOrder(tx, shop, f);
+  const latest = (pick: (e: EventRow) => boolean): EventRow | null =>
+    rows.filter(pick).reduce<EventRow | null>((best, e) => (!best || e.occurredAt > best.occurredAt || (e.occurredAt.getTime() === best.occurredAt.getTime() && e.eventId > best.eventId) ? e : best), null);
   return {
-    byOrderId: await latest({ orderId: f.orderId }),
-    byCheckoutToken: f.checkoutToken ? await latest({ checkoutToken: f.checkoutToken }) : null,
-    byCartToken: f.cartToken ? await latest({ cartToken: f.cartToken }) : null,
+    byOrderId: latest((e) => e.orderId === f.orderId),
+    byCheckoutToken: f.checkoutToken ? latest((e) => e.checkoutToken === f.checkoutToken) : null,
+    byCartToken: f.cartToken ? latest((e) => e.cartToken === f.cartToken) : null,
   };
 }
 
@@ -75,19 +77,25 @@ async function exactEvents(tx: Tx, shop: string, f: OrderFacts): Promise<ExactEv
  * evidence: the storefront never saw it, and counting it would make an order's match depend
  * on which other orders happened to be processed first.
  */
-async function candidatesForProfile(tx: Tx, shop: string, aliasKey: string, before: number): Promise<Candidate[]> {
-  const alias = await tx.profileAlias.findUnique({ where: { profile_alias_key: { shop, key: aliasKey } } });
-  if (!alias) return [];
-  const session = await tx.visitSession.findFirst({ where: { shop, profileId: alias.profileId, startedAt: { lte: new Date(before) } }, orderBy: { startedAt: "desc" } });
-  if (!session) return [];
-  const profile = await tx.profile.findUnique({ where: { id: alias.profileId } });
-  if (!profile) return [];
-  const ids = JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string }>; cookies?: Record<string, { value: string }> };
-  const clickIds: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ids.clickIds ?? {})) clickIds[k] = v.value;
-  const cookies: Record<string, string> = {};
-  for (const [k, v] of Object.entries(ids.cookies ?? {})) cookies[k] = v.value;
-  return [{ profileId: profile.id, sessionId: session.id, at: session.startedAt.getTime(), clickIds, cookies }];
+async function candidatesForProfile(tx: Tx, shop: string, profileId: string | undefined, before: number, cache: Map<string, Candidate[]>): Promise<Candidate[]> {
+  if (!profileId) return [];
+  const known = cache.get(profileId);
+  if (known) return known;
+  const [session, profile] = await Promise.all([
+    tx.visitSession.findFirst({ where: { shop, profileId, startedAt: { lte: new Date(before) } }, orderBy: { startedAt: "desc" } }),
+    tx.profile.findUnique({ where: { id: profileId } }),
+  ]);
+  let out: Candidate[] = [];
+  if (session && profile) {
+    const ids = JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string }>; cookies?: Record<string, { value: string }> };
+    const clickIds: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ids.clickIds ?? {})) clickIds[k] = v.value;
+    const cookies: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ids.cookies ?? {})) cookies[k] = v.value;
+    out = [{ profileId: profile.id, sessionId: session.id, at: session.startedAt.getTime(), clickIds, cookies }];
+  }
+  cache.set(profileId, out);
+  return out;
 }
 
 /** Gather the pixel's evidence for an order, best first (the decision is core/reconcile). */
@@ -110,11 +118,19 @@ async function gatherEvidence(
   evidence.byCheckoutToken = take(exact.byCheckoutToken);
   evidence.byCartToken = take(exact.byCartToken);
   const before = f.createdAt;
-  if (f.customerId) evidence.byCustomerId = await candidatesForProfile(tx, shop, identifierKey("customer", f.customerId), before);
-  const emailHash = emailMatchKey(f.email);
-  if (emailHash) evidence.byEmailHash = await candidatesForProfile(tx, shop, identifierKey("email", emailHash), before);
-  const phoneHash = phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined);
-  if (phoneHash) evidence.byPhoneHash = await candidatesForProfile(tx, shop, identifierKey("phone", phoneHash), before);
+  // The order's identifiers' profiles: one alias lookup for all of them ([shop, key] unique).
+  const keys = {
+    customer: f.customerId ? identifierKey("customer", f.customerId) : null,
+    email: emailMatchKey(f.email) ? identifierKey("email", emailMatchKey(f.email)!) : null,
+    phone: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ? identifierKey("phone", phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined)!) : null,
+  };
+  const wanted = Object.values(keys).filter((k): k is string => k !== null);
+  const aliases = wanted.length ? await tx.profileAlias.findMany({ where: { shop, key: { in: wanted } }, select: { key: true, profileId: true } }) : [];
+  const profileOf = (key: string | null) => (key ? aliases.find((a) => a.key === key)?.profileId : undefined);
+  const cache = new Map<string, Candidate[]>();
+  if (keys.customer) evidence.byCustomerId = await candidatesForProfile(tx, shop, profileOf(keys.customer), before, cache);
+  if (keys.email) evidence.byEmailHash = await candidatesForProfile(tx, shop, profileOf(keys.email), before, cache);
+  if (keys.phone) evidence.byPhoneHash = await candidatesForProfile(tx, shop, profileOf(keys.phone), before, cache);
   return { evidence, consentBits, pageUrl };
 }
 
@@ -195,6 +211,8 @@ interface ReconcileInput {
   existing: OrderRow | null;
   /** The profile the order's own identifiers resolved to (used when no evidence names one). */
   identityProfileId: string | null;
+  /** The events naming the order, when the caller already looked them up (once per order). */
+  exact?: ExactEvents;
 }
 
 interface ReconcileOutcome {
@@ -208,10 +226,10 @@ interface ReconcileOutcome {
  * refund conversions (with their outbox rows). A function of the facts and the storefront
  * data only, so running it again, or after other orders, gives the same result.
  */
-async function reconcileOrder(tx: Tx, deps: ProcessDeps, input: ReconcileInput): Promise<ReconcileOutcome> {
+async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: ReconcileInput): Promise<ReconcileOutcome> {
   const { shop, facts: f, settings, at, existing } = input;
   if (f.redacted) return rewriteRedactedOrder(tx, deps, input);
-  const exact = await exactEvents(tx, shop, f);
+  const exact = input.exact ?? (await exactEvents(tx, shop, f));
   const { evidence, consentBits: eventConsent, pageUrl } = await gatherEvidence(tx, shop, f, exact);
   const match: MatchResult = matchOrder(f, evidence, { lookbackMs: settings.attributionLookbackDays * 86_400_000 });
   const profileId = match.profileId ?? input.identityProfileId;
@@ -269,7 +287,7 @@ function moneyAndStatus(f: StoredOrderFacts, refunds: ReturnType<typeof orderRef
 
 async function writeConversions(
   tx: Tx,
-  deps: ProcessDeps,
+  deps: Pick<ProcessDeps, "key">,
   shop: string,
   f: StoredOrderFacts,
   enrichment: ConversionEnrichment,
@@ -291,7 +309,7 @@ async function writeConversions(
  * money (status, totals, refunds, cancellation), but nothing about the person is stored or
  * sent again, and the match, explanation and credits stay as the redaction left them.
  */
-async function rewriteRedactedOrder(tx: Tx, deps: ProcessDeps, input: ReconcileInput): Promise<ReconcileOutcome> {
+async function rewriteRedactedOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: ReconcileInput): Promise<ReconcileOutcome> {
   const f = input.facts;
   const enrichment: ConversionEnrichment = { clickIds: {}, cookies: {}, consent: null };
   const refunds = orderRefundConversions(f.refunds ?? [], f, enrichment);
@@ -301,12 +319,15 @@ async function rewriteRedactedOrder(tx: Tx, deps: ProcessDeps, input: ReconcileI
 }
 
 /**
- * After a merge, the orders of the merged profile see more of the storefront (the other
- * device's sessions): reconcile them again, so each ends up matched against the same
- * identity graph whichever order's webhook made the link.
+ * Orders that new storefront evidence can change (a merge, a later session of their profile,
+ * events naming them sessionised after they were reconciled): reconcile them again, so each
+ * ends up matched against the same identity graph whatever order things arrived in. Rows
+ * not yet delivered carry the new payload; see ADR 0005.
  */
-async function reconcileProfileOrders(tx: Tx, deps: ProcessDeps, shop: string, profileId: string, exceptOrderId: string, settings: ShopSettings, at: Date): Promise<number> {
-  const orders = await tx.order.findMany({ where: { shop, profileId, NOT: { orderId: exceptOrderId } } });
+async function reconcileOrdersById(tx: Tx, deps: Pick<ProcessDeps, "key">, shop: string, orderIds: readonly string[], settings: ShopSettings, at: Date): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const orders = await tx.order.findMany({ where: { shop, orderId: { in: [...new Set(orderIds)] } } });
+  orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   let n = 0;
   for (const o of orders) {
     const facts = JSON.parse(o.facts) as StoredOrderFacts;
@@ -318,11 +339,34 @@ async function reconcileProfileOrders(tx: Tx, deps: ProcessDeps, shop: string, p
 }
 
 /**
+ * Sessionising found evidence that can change these orders (ADR 0005): reconcile them again,
+ * in one transaction under the shop's identity lock. Returns how many were reconciled.
+ */
+export async function reconcileOrdersAgain(deps: Pick<ProcessDeps, "db" | "provider" | "key">, shop: string, orderIds: readonly string[], at: Date): Promise<number> {
+  if (orderIds.length === 0) return 0;
+  const settings = await readShopSettings(deps.db, shop);
+  return deps.db.$transaction(
+    async (tx) => {
+      await lockShopIdentity(tx, deps.provider, shop);
+      return reconcileOrdersById(tx, deps, shop, orderIds, settings, at);
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * How long an order waits, after its webhook was received, for the pixel events received
+ * before it to be sessionised (ADR 0005). Past it the order goes ahead; sessionising
+ * reconciles it again when those events are processed.
+ */
+export const ORDER_WAIT_FOR_EVENTS_MS = 120_000;
+
+/**
  * orders/create|updated|paid|cancelled. Versioned by the order's own updated_at: an
  * older or repeated version changes nothing, so any delivery order and any number of
  * repeats converge on the same state.
  */
-export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
+export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date, opts: { receivedAt?: Date } = {}): Promise<HandlerResult> {
   const parsed = OrderWebhookSchema.safeParse(parseJson(raw));
   if (!parsed.success) return { kind: "rejected", reason: `order payload is malformed: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` };
   const factsResult = toOrderFacts(parsed.data, extractExactIds(raw));
@@ -343,6 +387,11 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
       if ([exact.byOrderId, exact.byCheckoutToken, exact.byCartToken].some((e) => e && !e.processedAt)) {
         return { kind: "retry-later", reason: "storefront events for this checkout are still being processed" };
       }
+      // ADR 0005: the order waits (bounded) until every pixel event received before its webhook
+      // is sessionised, so what it is matched against does not depend on the worker's pace.
+      if (opts.receivedAt && at.getTime() - opts.receivedAt.getTime() < ORDER_WAIT_FOR_EVENTS_MS && (await hasUnsessionisedEvents(tx, shop, opts.receivedAt))) {
+        return { kind: "retry-later", reason: "storefront events received before this order are still being processed" };
+      }
       if (previous?.redacted) {
         const facts: StoredOrderFacts = redactOrderFacts({ ...f, refunds: previous.refunds ?? [] });
         await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: null });
@@ -358,8 +407,12 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         new Date(f.createdAt),
       );
       const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [] };
-      const { match } = await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: identity.profileId });
-      const again = identity.merged.length > 0 && identity.profileId ? await reconcileProfileOrders(tx, deps, shop, identity.profileId, f.orderId, settings, at) : 0;
+      // The events were read before the merge moved them: give them the profile they now belong to.
+      const moved = new Set(identity.merged);
+      const follow = (e: EventRow | null): EventRow | null => (e && e.profileId && moved.has(e.profileId) ? { ...e, profileId: identity.profileId } : e);
+      const current: ExactEvents = { byOrderId: follow(exact.byOrderId), byCheckoutToken: follow(exact.byCheckoutToken), byCartToken: follow(exact.byCartToken) };
+      const { match } = await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: identity.profileId, exact: current });
+      const again = await reconcileOrdersById(tx, deps, shop, identity.revisitOrderIds.filter((id) => id !== f.orderId), settings, at);
       if (!existing) await releaseWaitingRefunds(tx, shop, f.orderId);
       const note = `${f.kind} order ${match?.status ?? "unmatched"} (${match?.method ?? "none"})`;
       return { kind: "processed", note: again > 0 ? `${note}; ${again} other order(s) of the same shopper reconciled again` : note };

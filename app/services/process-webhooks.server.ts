@@ -37,7 +37,7 @@ async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResu
     case "orders/updated":
     case "orders/paid":
     case "orders/cancelled":
-      return applyOrderWebhook(deps, w.shop, raw, at);
+      return applyOrderWebhook(deps, w.shop, raw, at, { receivedAt: w.createdAt });
     case "refunds/create":
       return applyRefundWebhook(deps, w.shop, raw, at);
     case "draft_orders/create":

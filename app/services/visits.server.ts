@@ -3,7 +3,10 @@ import { readStoredIdentity } from "~/core/events/stored-identity";
 import { classifyChannel } from "~/core/sessions/channel";
 import { campaignKeyOf, decideSession, DEFAULT_SESSION_TIMEOUT_MS } from "~/core/sessions/sessionize";
 import type { StampedValue } from "~/core/sessions/profile-merge";
-import { lockShopIdentity, resolveProfile } from "~/data/identity.server";
+import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
+import { ordersNewEvidenceCanChange } from "~/data/order-evidence.server";
+import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
+import { reconcileOrdersAgain } from "./orders.server";
 import { identifierKey } from "~/core/sessions/profile-merge";
 import { readShopSettings } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
@@ -31,18 +34,40 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
     const oldest = await deps.db.pixelEvent.findFirst({ where: { processedAt: null }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
     if (!oldest || Date.now() - oldest.receivedAt.getTime() < 30_000) return 0;
   }
-  return deps.db.$transaction(
-    async (tx) => {
+  const pass = await deps.db.$transaction(
+    async (tx): Promise<{ count: number; revisit: Map<string, string[]> }> => {
+      const revisit = new Map<string, string[]>();
       if (deps.provider === "postgres") {
         const [row] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext('trueline:visits')) AS ok`;
-        if (!row?.ok) return 0;
+        if (!row?.ok) return { count: 0, revisit };
       }
-      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ occurredAt: "asc" }, { id: "asc" }], take: limit });
-      if (events.length === 0) return 0;
+      // Ordered by the [processedAt, occurredAt, id] index's own columns: processedAt is NULL in
+      // every row here, and naming it lets PostgreSQL walk the index in order (it does not treat
+      // IS NULL as an equality when matching sort order), as SQLite does.
+      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ processedAt: "asc" }, { occurredAt: "asc" }, { id: "asc" }], take: limit });
+      if (events.length === 0) return { count: 0, revisit };
       const settingsByShop = new Map<string, { timeoutMs: number }>();
       const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
       const locked = new Set<string>();
       const destinationsByShop = new Map<string, DestinationRecord[]>();
+      // Written once per pass (set-based): each continued session's final state, and the
+      // events grouped by the (profile, session) they were given.
+      const sessionUpdates = new Map<string, { startedAt: number; lastEventAt: number; added: number; profileId: string | null }>();
+      const eventGroups = new Map<string, { profileId: string | null; sessionId: string; ids: string[] }>();
+      /** Profiles merged away during this pass → the profile they now belong to. */
+      const mergedInto = new Map<string, string>();
+      const current = (profileId: string | null): string | null => {
+        let p = profileId;
+        for (let i = 0; p && mergedInto.has(p) && i < 100; i++) p = mergedInto.get(p)!;
+        return p;
+      };
+      // What this pass can change in orders already reconciled (ADR 0005), per shop.
+      const evidence = new Map<string, { orderIds: Set<string>; checkoutTokens: Set<string>; cartTokens: Set<string>; profiles: Map<string, number>; merged: Set<string> }>();
+      const evidenceOf = (shop: string) => {
+        let e = evidence.get(shop);
+        if (!e) evidence.set(shop, (e = { orderIds: new Set(), checkoutTokens: new Set(), cartTokens: new Set(), profiles: new Map(), merged: new Set() }));
+        return e;
+      };
       for (const e of events) {
         if (!locked.has(e.shop)) {
           await lockShopIdentity(tx, deps.provider, e.shop);
@@ -57,13 +82,21 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         const identity = readStoredIdentity(e.identity);
         const cookies: Record<string, StampedValue> = {};
         for (const [k, v] of Object.entries(identity.cookies ?? {})) cookies[k] = { value: v, at: e.receivedAt.getTime() };
-        const profileId = await resolveProfile(
+        const resolved = await resolveProfileDetailed(
           tx,
           e.shop,
           { clientId: e.clientId, visitorId: e.visitorId, customerId: e.customerId, emailHash: e.emailHash, phoneHash: e.phoneHash },
           e.occurredAt,
           { clickIds: identity.clickIds, cookies },
         );
+        const profileId = resolved.profileId;
+        const found = evidenceOf(e.shop);
+        for (const m of resolved.merged) if (profileId) mergedInto.set(m, profileId);
+        for (const id of resolved.revisitOrderIds) found.merged.add(id);
+        if (e.orderId) found.orderIds.add(e.orderId);
+        if (e.checkoutToken) found.checkoutTokens.add(e.checkoutToken);
+        if (e.cartToken) found.cartTokens.add(e.cartToken);
+        if (profileId) found.profiles.set(profileId, Math.min(found.profiles.get(profileId) ?? Infinity, e.occurredAt.getTime()));
 
         // The landing's own URL decides the channel (remembered click ids do not).
         const channel = classifyChannel({ url: e.url ?? undefined, referrer: e.referrer ?? undefined, shopDomains: [e.shop] });
@@ -79,10 +112,8 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         let sessionId: string;
         if (decision.kind === "continue" && prev) {
           sessionId = decision.sessionId;
-          await tx.visitSession.update({
-            where: { id: sessionId },
-            data: { lastEventAt: new Date(decision.lastEventAt), startedAt: new Date(decision.startedAt), eventCount: { increment: 1 }, ...(profileId ? { profileId } : {}) },
-          });
+          const u = sessionUpdates.get(sessionId);
+          sessionUpdates.set(sessionId, { startedAt: decision.startedAt, lastEventAt: decision.lastEventAt, added: (u?.added ?? 0) + 1, profileId: profileId ?? u?.profileId ?? null });
           prev = { ...prev, startedAt: decision.startedAt, lastEventAt: decision.lastEventAt, eventCount: prev.eventCount + 1 };
         } else {
           const created = await tx.visitSession.create({
@@ -110,7 +141,10 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           prev = { id: sessionId, startedAt: at, lastEventAt: at, campaignKey, eventCount: 1 };
         }
         lastSession.set(key, prev);
-        await tx.pixelEvent.update({ where: { id: e.id }, data: { profileId, sessionId, processedAt: new Date() } });
+        const groupKey = `${profileId ?? ""}\u0000${sessionId}`;
+        const group = eventGroups.get(groupKey);
+        if (group) group.ids.push(e.id);
+        else eventGroups.set(groupKey, { profileId, sessionId, ids: [e.id] });
 
         // Server-side copies of storefront events (same event id as the browser's, so the
         // platforms deduplicate), for destinations that want them; bots are never forwarded.
@@ -145,10 +179,38 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           }
         }
       }
-      return events.length;
+      // The pass's writes, one statement per continued session and per (profile, session)
+      // group of events; profile ids follow any merge made later in the pass.
+      for (const [id, u] of sessionUpdates) {
+        const profileId = current(u.profileId);
+        await tx.visitSession.update({ where: { id }, data: { lastEventAt: new Date(u.lastEventAt), startedAt: new Date(u.startedAt), eventCount: { increment: u.added }, ...(profileId ? { profileId } : {}) } });
+      }
+      const processedAt = new Date();
+      for (const g of eventGroups.values()) {
+        await tx.pixelEvent.updateMany({ where: { id: { in: g.ids } }, data: { profileId: current(g.profileId), sessionId: g.sessionId, processedAt } });
+      }
+      for (const [shop, found] of evidence) {
+        const profiles = new Map<string, number>();
+        for (const [p, from] of found.profiles) {
+          const c = current(p)!;
+          profiles.set(c, Math.min(profiles.get(c) ?? Infinity, from));
+        }
+        const ids = await ordersNewEvidenceCanChange(tx, shop, { orderIds: [...found.orderIds], checkoutTokens: [...found.checkoutTokens], cartTokens: [...found.cartTokens] }, profiles, CLOCK_SKEW_MS);
+        const all = [...new Set([...ids, ...found.merged])];
+        if (all.length) revisit.set(shop, all);
+      }
+      return { count: events.length, revisit };
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
+  // ADR 0005: orders this pass's sessions can change are reconciled again (each shop in its
+  // own transaction, after the pass committed), before their conversions are forwarded when
+  // the outbox has not sent them yet.
+  for (const [shop, orderIds] of pass.revisit) {
+    const n = await reconcileOrdersAgain(deps, shop, orderIds, new Date());
+    if (n > 0) deps.log.info("orders reconciled again after sessionising", { shop, orders: n });
+  }
+  return pass.count;
 }
 
 /**

@@ -27,6 +27,7 @@ DROP TABLE "WebhookDelivery";
 ALTER TABLE "new_WebhookDelivery" RENAME TO "WebhookDelivery";
 CREATE INDEX "WebhookDelivery_status_lockedUntil_idx" ON "WebhookDelivery"("status", "lockedUntil");
 CREATE INDEX "WebhookDelivery_bodyDigest_idx" ON "WebhookDelivery"("bodyDigest");
+CREATE INDEX "WebhookDelivery_status_createdAt_idx" ON "WebhookDelivery"("status", "createdAt");
 CREATE UNIQUE INDEX "WebhookDelivery_shop_webhookId_bodyDigest_key" ON "WebhookDelivery"("shop", "webhookId", "bodyDigest");
 PRAGMA foreign_keys=ON;
 PRAGMA defer_foreign_keys=OFF;

@@ -1,0 +1,52 @@
+import type { Prisma } from "@trueline/db-sqlite";
+import type { Db } from "~/db.server";
+
+type Tx = Prisma.TransactionClient | Db;
+
+/**
+ * The pixel events that name an order (its id, checkout token or cart token): ONE statement,
+ * each branch of the OR an index ([shop, orderId], [shop, checkoutToken], [shop, cartToken]),
+ * and no ORDER BY or LIMIT (Prisma would add `ORDER BY id` under a `take`, which makes SQLite
+ * walk the shop's events). A checkout has a handful of events.
+ */
+export async function readEventsNamingOrder(tx: Tx, shop: string, order: { orderId: string; checkoutToken: string | null; cartToken: string | null }) {
+  // The shop is repeated in each branch: with it outside the OR, SQLite (no statistics)
+  // searches the [shop, …] index on shop alone, i.e. walks the shop's events.
+  const or: Prisma.PixelEventWhereInput[] = [{ shop, orderId: order.orderId }];
+  if (order.checkoutToken) or.push({ shop, checkoutToken: order.checkoutToken });
+  if (order.cartToken) or.push({ shop, cartToken: order.cartToken });
+  return tx.pixelEvent.findMany({ where: { OR: or } });
+}
+
+/**
+ * Whether the shop has pixel events received at or before `receivedAt` that are not
+ * sessionised yet (the backlog, through the [processedAt, receivedAt] index: what it reads is
+ * bounded by the backlog, not by history).
+ */
+export async function hasUnsessionisedEvents(tx: Tx, shop: string, receivedAt: Date): Promise<boolean> {
+  const row = await tx.pixelEvent.findFirst({ where: { processedAt: null, receivedAt: { lte: receivedAt }, shop }, select: { id: true } });
+  return row !== null;
+}
+
+/**
+ * Orders that events being sessionised can change (ADR 0005): those the events name (order
+ * id, checkout token, cart token), and those of the events' profiles placed at or after
+ * (less `skewMs`) the earliest of their events ([shop, profileId, shopifyCreatedAt]).
+ */
+export async function ordersNewEvidenceCanChange(
+  tx: Tx,
+  shop: string,
+  named: { orderIds: string[]; checkoutTokens: string[]; cartTokens: string[] },
+  profiles: Map<string, number>,
+  skewMs: number,
+): Promise<string[]> {
+  const or: Prisma.OrderWhereInput[] = [];
+  // (shop in each branch: see readEventsNamingOrder)
+  if (named.orderIds.length) or.push({ shop, orderId: { in: named.orderIds } });
+  if (named.checkoutTokens.length) or.push({ shop, checkoutToken: { in: named.checkoutTokens } });
+  if (named.cartTokens.length) or.push({ shop, cartToken: { in: named.cartTokens } });
+  for (const [profileId, from] of profiles) or.push({ shop, profileId, shopifyCreatedAt: { gte: new Date(from - skewMs) } });
+  if (or.length === 0) return [];
+  const rows = await tx.order.findMany({ where: { OR: or }, select: { orderId: true } });
+  return rows.map((r) => r.orderId);
+}
