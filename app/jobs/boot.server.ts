@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { database } from "~/db.server";
 import { decodeKey, env } from "~/env.server";
 import { log } from "~/lib/logger.server";
+import { setRemoteNotifier, WORK_CHANNEL } from "~/lib/signals.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 
 export interface BootResult {
@@ -18,7 +19,9 @@ export async function boot(): Promise<BootResult> {
   const e = env();
   const { db, provider, ready } = database();
   await ready;
-  return {
+  // PostgreSQL: stored work wakes worker processes by NOTIFY (ADR 0016). Issued through the
+  // storing transaction when there is one, so it is delivered at commit.
+  if (provider === "postgres") setRemoteNotifier(async (via) => void (await (via ?? db).$executeRawUnsafe(`NOTIFY ${WORK_CHANNEL}`)));  return {
     port: e.PORT,
     host: e.HOST,
     workerMode: e.WORKER_MODE,
@@ -31,6 +34,8 @@ export async function boot(): Promise<BootResult> {
         log: log.child({ component: "worker" }),
         baseUrls: e.DESTINATION_BASE_URLS,
         workerId: `w-${process.pid}-${randomUUID().slice(0, 8)}`,
+        pollMs: e.WORKER_POLL_MS,
+        listenUrl: provider === "postgres" ? e.DATABASE_URL : undefined,
       }),
     disconnect: () => db.$disconnect(),
   };

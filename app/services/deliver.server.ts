@@ -257,3 +257,52 @@ async function sendChunk(
   });
   return { updates, attempts, configError };
 }
+
+export interface DeliveryPump {
+  /** Due rows may exist (stored, signalled, or the poll): look for them now. */
+  kick(): void;
+  /** True while a claim or a platform request is in flight, or a kick is pending. */
+  busy(): boolean;
+  /** Let what is in flight finish (its outcomes recorded), claim nothing new. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivery runs beside the worker loop, not inside its passes: the loop kicks it after
+ * webhooks are processed (and on every signal), and the pump keeps claiming while it
+ * finds due rows. `onSettled` is called when it runs out of work.
+ */
+export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => void } = {}): DeliveryPump {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const run = async () => {
+    try {
+      do {
+        again = false;
+        let handled = 0;
+        try {
+          handled = await runDeliveryTick(deps);
+        } catch (error) {
+          deps.log.error("delivery pass failed", { error });
+        }
+        if (handled > 0) again = true;
+      } while (again && !stopped);
+    } finally {
+      running = null;
+      opts.onSettled?.();
+    }
+  };
+  return {
+    kick() {
+      if (stopped) return;
+      if (running) again = true;
+      else running = run();
+    },
+    busy: () => running !== null,
+    async stop() {
+      stopped = true;
+      await running;
+    },
+  };
+}

@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import { storeRejectedWebhook, storeWebhook } from "~/data/webhooks.server";
-import { wakeWorker } from "~/jobs/wake.server";
+import { notifyWork } from "~/lib/signals.server";
 
 /** Shopify topics as authenticate.webhook normalises them → the REST topic name we store. */
 export function restTopic(topic: string): string {
@@ -32,7 +32,7 @@ export interface ReceivedWebhook {
  */
 export async function receiveWebhook(db: Db, w: ReceivedWebhook): Promise<"stored" | "duplicate"> {
   const result = await storeWebhook(db, { ...incoming(w), rawBody: w.rawBody });
-  if (result === "stored") wakeWorker();
+  if (result === "stored") void notifyWork();
   return result;
 }
 
