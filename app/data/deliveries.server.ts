@@ -167,6 +167,23 @@ export async function recordOutcomes(
   attempts: AttemptRecord[],
   opts: { provider?: DbProvider; requests?: SentRequest[]; now?: Date } = {},
 ): Promise<void> {
+  const statements = outcomeStatements(db, claimToken, updates, attempts, opts);
+  if (statements.length === 0) return;
+  if (statements.length === 1) await statements[0];
+  else await db.$transaction(statements);
+}
+
+/**
+ * The statements of `recordOutcomes`, not yet run: a caller that records several
+ * requests' outcomes at once (group commit) runs them in one transaction.
+ */
+export function outcomeStatements(
+  db: Db,
+  claimToken: string,
+  updates: DeliveryUpdate[],
+  attempts: AttemptRecord[],
+  opts: { provider?: DbProvider; requests?: SentRequest[]; now?: Date } = {},
+): Prisma.PrismaPromise<unknown>[] {
   const provider = opts.provider ?? providerOfClient(db);
   const at = opts.now ?? new Date();
   const t = (d: Date) => sqlTime(provider, d);
@@ -231,9 +248,7 @@ export async function recordOutcomes(
             WHERE "Delivery"."id" = v."id" AND "Delivery"."claimToken" = ${claimToken}`,
     );
   }
-  if (statements.length === 0) return;
-  if (statements.length === 1) await statements[0];
-  else await db.$transaction(statements);
+  return statements;
 }
 
 /** Which database a client talks to (the raw statements differ). */

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import {
   claimDueDeliveries,
   loadConversionPayloads,
+  outcomeStatements,
   recordOutcomes,
   releaseDeliveries,
   type AttemptRecord,
@@ -222,6 +223,36 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
   let stopped = false;
   let wasBusy = false;
 
+  // Group commit: the outcomes of requests that answer while a write is under way are
+  // written together by the next one (one transaction, each request's statements kept).
+  let pendingWrites: Array<{ statements: ReturnType<typeof outcomeStatements>; done: (e?: unknown) => void }> = [];
+  let writing = false;
+  const record = (statements: ReturnType<typeof outcomeStatements>) =>
+    new Promise<void>((resolve, reject) => {
+      if (statements.length === 0) return resolve();
+      pendingWrites.push({ statements, done: (e) => (e === undefined ? resolve() : reject(e)) });
+      if (!writing) void flush();
+    });
+  const flush = async () => {
+    writing = true;
+    try {
+      while (pendingWrites.length > 0) {
+        // Let the answers already received join this write.
+        await new Promise<void>((r) => setImmediate(r));
+        const batch = pendingWrites;
+        pendingWrites = [];
+        try {
+          await deps.db.$transaction(batch.flatMap((b) => b.statements));
+          for (const b of batch) b.done();
+        } catch (error) {
+          for (const b of batch) b.done(error);
+        }
+      }
+    } finally {
+      writing = false;
+    }
+  };
+
   const capOf = (job: Job) => deps.concurrency ?? (job.adapter.maxBatchSize === 1 ? SINGLE_EVENT_CONCURRENCY : BATCHED_CONCURRENCY);
   const isBusy = () => inFlight.size > 0 || claiming !== null || queue.length > 0;
 
@@ -273,7 +304,7 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
       return;
     }
     const result = await sendChunk(deps, job.dest, job.adapter, job.config, job.items);
-    await recordOutcomes(deps.db, job.claimToken, result.updates, result.attempts, { provider: deps.provider, requests: result.requests, now: new Date(deps.now()) });
+    await record(outcomeStatements(deps.db, job.claimToken, result.updates, result.attempts, { provider: deps.provider, requests: result.requests, now: new Date(deps.now()) }));
     if (result.configError !== undefined) await pauseForConfig(job.dest, result.configError);
   };
 
