@@ -48,7 +48,7 @@ const MAX_PIXEL_LIMIT = 100;
  * WEBHOOK_RUN_MAX webhooks or WEBHOOK_RUN_MS.
  */
 const WEBHOOK_RUN_MAX = 100;
-const WEBHOOK_RUN_MS = 1_000;
+const WEBHOOK_RUN_MS = 5_000;
 
 /**
  * The background loop, in priority order (ADR 0016):
