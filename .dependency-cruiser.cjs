@@ -46,9 +46,6 @@ module.exports = {
     // test/ itself (reached through those imports) may use any layer.
     { from: { path: "^test/" }, to: {} },
 
-    // ---- Temporary exceptions: each is being fixed on another branch; delete the line once merged.
-    // fixed on branch worker (the wake-up signal moves to app/lib/signals.server.ts)
-    { from: { path: "^app/services/" }, to: { path: "^app/jobs/wake\\.server\\.ts$" } },
   ],
   allowedSeverity: "error",
 

@@ -42,6 +42,11 @@ export const EnvSchema = z
     HOST: z.string().default("0.0.0.0"),
     /** inline: the delivery/processing worker runs in the web process (embedded default). off: web only (scale mode). */
     WORKER_MODE: z.enum(["inline", "off"]).default("inline"),
+    /**
+     * How often an idle worker looks for work without being woken (ms). Stored work wakes
+     * it at once (in process; on PostgreSQL by LISTEN/NOTIFY), so this is only the fallback.
+     */
+    WORKER_POLL_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
     /** Proxy rate limits (requests per minute). */
     RATE_LIMIT_SHOP_PER_MIN: z.coerce.number().int().positive().default(60_000),

@@ -104,8 +104,11 @@ describe("walking skeleton: pixel → webhook → reconcile → Meta", () => {
     const attempts = await db.deliveryAttempt.findMany({ where: { deliveryId: delivery.id } });
     expect(attempts).toHaveLength(1);
     expect(attempts[0]).toMatchObject({ outcome: "delivered", httpStatus: 200 });
-    expect(delivery.requestBody).not.toContain("jane.doe@example.com");
-    expect(delivery.requestBody).not.toContain(standins.credentials.meta.accessToken);
+    // The body as sent is stored once per request, on the row's request.
+    const request = await db.deliveryRequest.findUniqueOrThrow({ where: { id: delivery.requestId! } });
+    expect(request.body).toContain(`"event_id":"${delivery.eventId}"`);
+    expect(request.body).not.toContain("jane.doe@example.com");
+    expect(request.body).not.toContain(standins.credentials.meta.accessToken);
   });
 
   it("answers a wrong webhook HMAC with 401 and stores nothing", async () => {

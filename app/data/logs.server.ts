@@ -97,8 +97,11 @@ export async function listDeliveryEventNames(db: Db, shop: string): Promise<stri
 
 /** One delivery with its attempts (oldest first), destination and order id, or null. */
 export async function getDeliveryDetail(db: Db, shop: string, id: string) {
-  const delivery = await db.delivery.findFirst({ where: { id, shop } });
-  if (!delivery) return null;
+  const row = await db.delivery.findFirst({ where: { id, shop } });
+  if (!row) return null;
+  // The body is stored once per request (DeliveryRequest), not on every row it carried.
+  const request = row.requestId ? await db.deliveryRequest.findFirst({ where: { id: row.requestId, shop }, select: { body: true } }) : null;
+  const delivery = { ...row, requestBody: request?.body ?? null };
   const [attempts, destination, conversion] = await Promise.all([
     db.deliveryAttempt.findMany({ where: { deliveryId: delivery.id }, orderBy: [{ startedAt: "asc" }, { createdAt: "asc" }] }),
     db.destination.findFirst({ where: { id: delivery.destinationId, shop }, select: { id: true, kind: true, label: true, pausedAt: true, pausedReason: true } }),

@@ -3,6 +3,7 @@ import { database } from "~/db.server";
 import { decodeKey, env } from "~/env.server";
 import { log } from "~/lib/logger.server";
 import { verifyEncryptionKey } from "~/services/key-check.server";
+import { setRemoteNotifier, WORK_CHANNEL } from "~/lib/signals.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 
 export interface BootResult {
@@ -22,6 +23,9 @@ export async function boot(): Promise<BootResult> {
   await ready;
   // A wrong ENCRYPTION_KEY stops the boot here (EnvError: one line naming the variable).
   await verifyEncryptionKey(db, decodeKey(e.ENCRYPTION_KEY)!);
+  // PostgreSQL: stored work wakes worker processes by NOTIFY (ADR 0016). Issued through the
+  // storing transaction when there is one, so it is delivered at commit.
+  if (provider === "postgres") setRemoteNotifier(async (via) => void (await (via ?? db).$executeRawUnsafe(`NOTIFY ${WORK_CHANNEL}`)));
   return {
     port: e.PORT,
     host: e.HOST,
@@ -36,6 +40,8 @@ export async function boot(): Promise<BootResult> {
         log: log.child({ component: "worker" }),
         baseUrls: e.DESTINATION_BASE_URLS,
         workerId: `w-${process.pid}-${randomUUID().slice(0, 8)}`,
+        pollMs: e.WORKER_POLL_MS,
+        listenUrl: provider === "postgres" ? e.DATABASE_URL : undefined,
       }),
     disconnect: () => db.$disconnect(),
   };

@@ -1,13 +1,14 @@
 import type { Db, DbProvider } from "~/db.server";
 import type { DestinationKind } from "~/destinations/destination";
 import type { Logger } from "~/lib/logger.server";
-import { runDeliveryTick } from "~/services/deliver.server";
+import { onWork } from "~/lib/signals.server";
+import { startDeliveryPump } from "~/services/deliver.server";
 import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
-import { onWake } from "./wake.server";
 import { runAdminJobsTick } from "./admin-jobs.server";
 import { adminJobHandlers } from "./admin-job-handlers.server";
+import { listenForWork } from "./listen.server";
 
 export interface WorkerOptions {
   db: Db;
@@ -16,8 +17,10 @@ export interface WorkerOptions {
   log: Logger;
   workerId: string;
   baseUrls?: Partial<Record<DestinationKind, string>>;
-  /** Idle poll interval; in-process work wakes the loop at once. */
+  /** Fallback poll interval (real ms); stored work wakes the loop at once (in process, or NOTIFY). */
   pollMs?: number;
+  /** PostgreSQL: connection string for the dedicated LISTEN connection (ADR 0016). */
+  listenUrl?: string;
   now?: () => number;
   random?: () => number;
   /** Outbound request timeout per platform call (default 10 s). */
@@ -28,49 +31,115 @@ export interface WorkerOptions {
   horizonMs?: number;
   /** How often the data-retention sweep runs (default hourly; the first runs one interval after start). */
   retentionEveryMs?: number;
+  /** SQLite: target length of one pixel pass (synchronous work on the web loop; default 4 ms). */
+  pixelPassBudgetMs?: number;
 }
 
 export interface WorkerHandle {
   stop(): Promise<void>;
-  /** Resolves when a loop pass finds nothing to do (tests, demo). */
+  /** Resolves when a loop pass finds nothing to do and no platform request is in flight (tests, demo). */
   idle(): Promise<void>;
 }
 
+const MAX_PIXEL_LIMIT = 100;
 /**
- * The background loop: stored webhooks → orders, conversions and outbox rows;
- * pixel events → profiles and sessions; due outbox rows → platforms; admin jobs
- * (bulk replay…) one chunk per pass. Every error
- * is caught and logged; the loop keeps going (graphile-worker's "always release").
+ * The deliveries webhooks created are kicked when the webhooks on hand are processed (so a
+ * burst leaves as platform-sized batches), and during a flood at least every
+ * WEBHOOK_RUN_MAX webhooks or WEBHOOK_RUN_MS.
+ */
+const WEBHOOK_RUN_MAX = 100;
+const WEBHOOK_RUN_MS = 5_000;
+
+/**
+ * The background loop, in priority order (ADR 0016):
+ * 1. stored webhooks → orders, conversions and outbox rows, one webhook per turn;
+ * 2. the deliveries they created: the delivery pump is kicked right after, and runs on
+ *    its own (requests in flight while the loop goes on), so a conversion never waits
+ *    behind a pixel pass;
+ * 3. pixel events → profiles and sessions, in short passes: on SQLite a pass is
+ *    synchronous work on this event loop, so its size adapts to stay near
+ *    `pixelPassBudgetMs`, with a turn of the event loop (setImmediate) after each;
+ * 4. admin jobs (bulk replay…) one chunk per turn; the retention sweep hourly.
+ * Webhooks and admin jobs are looked for when work is signalled (lib/signals) or every
+ * `pollMs`; pixel passes continue while they find events. Every error is caught and
+ * logged; the loop keeps going (graphile-worker's "always release").
  */
 export function startWorker(opts: WorkerOptions): WorkerHandle {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
-  const pollMs = opts.pollMs ?? 250;
+  const pollMs = opts.pollMs ?? 1_000;
+  const budgetMs = opts.pixelPassBudgetMs ?? 4;
   let running = true;
   let wake: (() => void) | null = null;
   let idleWaiters: Array<() => void> = [];
-  let pendingWake = false;
-  const unsubscribe = onWake(() => {
-    pendingWake = true;
+  // Set by a signal (or idle()): look for webhooks, admin jobs and due deliveries now.
+  let signaled = true;
+  const deps = { ...opts, now, random };
+  // Set when the pump runs out of work, so the loop re-checks whether it is idle.
+  let settled = false;
+  const pump = startDeliveryPump(deps, {
+    onSettled: () => {
+      settled = true;
+      wake?.();
+    },
+  });
+  // A signal wakes the loop, which looks for webhooks first and then kicks the pump.
+  const unsubscribe = onWork(() => {
+    signaled = true;
     wake?.();
   });
-  const deps = { ...opts, now, random };
+  const listener = opts.listenUrl ? listenForWork(opts.listenUrl, opts.log) : null;
   const retentionEveryMs = opts.retentionEveryMs ?? 3_600_000;
   let lastSweep = now();
+  let lastCheck = -Infinity;
+  let pixelLimit = 1;
+  let msPerEvent = budgetMs;
 
   const loop = (async () => {
     let failures = 0;
+    let webhooksPending = false;
+    let pixelPending = true;
+    let adminPending = false;
+    let webhookRunStart = 0;
+    let webhookRun = 0;
     while (running) {
-      pendingWake = false;
-      let handled = 0;
+      const due = signaled || performance.now() - lastCheck >= pollMs;
+      signaled = false;
+      if (due) lastCheck = performance.now();
       try {
-        handled += await processWebhooksTick(deps);
-        handled += await processPixelEventsTick(deps);
-        handled += await runDeliveryTick(deps);
-        handled += await runAdminJobsTick(deps, adminJobHandlers);
+        // 1 + 2: webhooks first, then the deliveries they created.
+        if (due || webhooksPending) {
+          const n = await processWebhooksTick(deps, 1);
+          if (n > 0 && !webhooksPending) [webhookRunStart, webhookRun] = [performance.now(), 0];
+          webhooksPending = n > 0;
+          webhookRun += n;
+          if (!webhooksPending || webhookRun >= WEBHOOK_RUN_MAX || performance.now() - webhookRunStart >= WEBHOOK_RUN_MS) {
+            pump.kick();
+            [webhookRunStart, webhookRun] = [performance.now(), 0];
+          }
+        }
+        // 3: a short pixel pass, unless webhooks are waiting.
+        if (!webhooksPending && (pixelPending || due)) {
+          if (opts.provider === "sqlite") {
+            const started = performance.now();
+            const n = await processPixelEventsTick(deps, pixelLimit);
+            const took = performance.now() - started;
+            pixelPending = n > 0;
+            if (n > 0) {
+              msPerEvent = 0.7 * msPerEvent + 0.3 * (took / n);
+              pixelLimit = Math.max(1, Math.min(MAX_PIXEL_LIMIT, Math.floor(budgetMs / Math.max(msPerEvent, 0.01))));
+            }
+          } else {
+            // PostgreSQL: the pass awaits the network, the loop stays free; the default batch.
+            pixelPending = (await processPixelEventsTick(deps)) > 0;
+          }
+        }
+        // 4: admin jobs, one chunk per turn.
+        if (due || adminPending) adminPending = (await runAdminJobsTick(deps, adminJobHandlers)) > 0;
         failures = 0;
       } catch (error) {
         failures++;
+        webhooksPending = pixelPending = adminPending = false;
         opts.log.error("worker pass failed", { error, failures });
       }
       if (now() - lastSweep >= retentionEveryMs) {
@@ -82,24 +151,31 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
           opts.log.error("retention sweep failed", { error });
         }
       }
+      const busy = webhooksPending || pixelPending || adminPending || signaled;
       // SQLite's driver answers synchronously, so a pass is one long chain of microtasks:
-      // without a turn of the event loop between passes, a backlog would starve every
-      // request of the web process (webhook acks included) until it was drained.
-      if (handled > 0 || pendingWake) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (handled === 0 && !pendingWake) {
+      // a turn of the event loop after each lets requests (and platform answers) in.
+      if (busy) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
+      if (!pump.busy()) {
         const waiters = idleWaiters;
         idleWaiters = [];
         for (const w of waiters) w();
-        const delay = failures > 0 ? Math.min(30_000, pollMs * 2 ** failures) : pollMs;
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, delay);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
+      } else if (settled) {
+        settled = false;
+        continue;
       }
+      settled = false;
+      const delay = failures > 0 ? Math.min(30_000, pollMs * 2 ** failures) : Math.max(1, pollMs - (performance.now() - lastCheck));
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      wake = null;
     }
   })();
 
@@ -109,11 +185,14 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
       unsubscribe();
       wake?.();
       await loop;
+      await pump.stop();
+      await listener?.stop();
       for (const w of idleWaiters) w();
     },
     idle() {
       return new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
+        signaled = true;
         wake?.();
       });
     },

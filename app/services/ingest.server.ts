@@ -14,7 +14,7 @@ import { wellFormed, wellFormedDeep } from "~/core/text/well-formed";
 import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
 import { GroupCommit } from "~/lib/group-commit.server";
 import { RateLimiter } from "~/lib/rate-limit";
-import { noteIngest } from "~/jobs/wake.server";
+import { noteIngest } from "~/lib/signals.server";
 
 export type IngestResult =
   | { kind: "invalid-json" }

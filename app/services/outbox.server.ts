@@ -6,7 +6,7 @@ import type { DestinationAdapter, DestinationKind } from "~/destinations/destina
 import { decidePolicy, purposeOf } from "~/destinations/policy";
 import { enqueueDeliveries, type NewDelivery } from "~/data/deliveries.server";
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
-import { wakeWorker } from "~/jobs/wake.server";
+import { notifyWork } from "~/lib/signals.server";
 
 /**
  * One outbox row per (destination, event id), written in the SAME transaction as the
@@ -57,6 +57,7 @@ export async function enqueueConversionDeliveries(
     rows.push(skip ? { ...base, status: "skipped", reason: skip } : { ...base, status: "pending" });
   }
   const n = await enqueueDeliveries(tx, rows);
-  if (rows.some((r) => r.status === "pending")) wakeWorker();
+  // In the same transaction: on PostgreSQL the NOTIFY is delivered when it commits.
+  if (rows.some((r) => r.status === "pending")) await notifyWork(tx);
   return n;
 }

@@ -12,6 +12,7 @@ import { lockShopIdentity } from "~/data/identity.server";
 import { identifierKey } from "~/core/sessions/profile-merge";
 import { markUninstalled } from "~/data/shops.server";
 import { REDACTION_TABLES } from "~/data/erasure.server";
+import { clearRequestBodiesContaining, clearRequestBodiesOf, deleteShopRequests, requestBodies } from "~/data/deliveries.server";
 import type { OrderFacts } from "~/core/orders/order-facts";
 import { redactOrderFacts } from "~/core/orders/redact";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -112,6 +113,7 @@ export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string,
     deps.db.conversion.findMany({ where: { shop, orderId: { in: orders.map((o) => o.orderId) } } }),
   ]);
   const deliveries = await deps.db.delivery.findMany({ where: { shop, conversionId: { in: conversions.map((c) => c.id) } } });
+  const bodies = await requestBodies(deps.db, deliveries.flatMap((d) => (d.requestId ? [d.requestId] : [])));
   // A stored request is the whole batch it went out in, other shoppers' events included.
   const markers = [...conversions.map((c) => JSON.stringify(c.eventId)), ...orders.map((o) => JSON.stringify(o.orderId))];
   const exported = {
@@ -125,7 +127,7 @@ export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string,
     sessions: sessions.map((s) => ({ id: s.id, startedAt: s.startedAt, channel: s.channel, source: s.source, campaign: s.campaign, landingUrl: s.landingUrl, referrer: s.referrer })),
     events: events.map((e) => ({ id: e.eventId, name: e.name, at: e.occurredAt, url: e.url, data: JSON.parse(e.data) as unknown })),
     conversions: conversions.map((c) => ({ eventId: c.eventId, name: c.name, payload: JSON.parse(c.payload) as unknown })),
-    deliveries: deliveries.map((d) => ({ eventId: d.eventId, destinationId: d.destinationId, status: d.status, sent: d.requestBody ? onlyTheseEvents(JSON.parse(d.requestBody) as unknown, markers) : null })),
+    deliveries: deliveries.map((d) => ({ eventId: d.eventId, destinationId: d.destinationId, status: d.status, sent: d.requestId && bodies.has(d.requestId) ? onlyTheseEvents(JSON.parse(bodies.get(d.requestId)!) as unknown, markers) : null })),
   };
   await deps.db.privacyRequest.create({
     data: {
@@ -171,9 +173,7 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
         ...(await inChunks(events.map((e) => e.eventId), (ids) => tx.conversion.findMany({ where: { shop, eventId: { in: ids } } }))),
       ];
       for (const c of conversions) await tx.conversion.update({ where: { id: c.id }, data: { payload: anonymous(c.payload) } });
-      // Requests as sent: her rows, and any other row whose stored batch body carried her
-      // events (a batch is stored on every row it went out with).
-      await inChunks(conversions.map((c) => c.id), (ids) => tx.delivery.updateMany({ where: { shop, conversionId: { in: ids } }, data: { requestBody: null } }).then(() => []));
+      await clearRequestBodiesOf(tx, shop, conversions.map((c) => c.id));
       const markers = [
         ...conversions.map((c) => JSON.stringify(c.eventId)),
         ...orderIds.map((id) => JSON.stringify(id)),
@@ -183,9 +183,7 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
         keys.phoneHash,
         keys.phoneDigitsHash,
       ].filter((m): m is string => typeof m === "string" && m.length > 3);
-      await inChunks([...new Set(markers)], (ms) =>
-        tx.delivery.updateMany({ where: { shop, requestBody: { not: null }, OR: ms.map((m) => ({ requestBody: { contains: m } })) }, data: { requestBody: null } }).then(() => []),
-      );
+      await clearRequestBodiesContaining(tx, shop, [...new Set(markers)]);
       // Behavioural data tied to the person goes entirely; attribution credits (channel, revenue) stay.
       await tx.pixelEvent.deleteMany({ where: { shop, profileId: { in: profileIds } } });
       await tx.visitSession.deleteMany({ where: { shop, profileId: { in: profileIds } } });
@@ -221,6 +219,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
       await tx.deliveryAttempt.deleteMany({ where: { deliveryId: { in: deliveries.slice(i, i + 500).map((d) => d.id) } } });
     }
     await tx.delivery.deleteMany({ where: { shop } });
+    await deleteShopRequests(tx, shop);
     await tx.destination.deleteMany({ where: { id: { in: destinations.map((d) => d.id) } } });
     await tx.conversion.deleteMany({ where: { shop } });
     await tx.attributionCredit.deleteMany({ where: { shop } });

@@ -3,7 +3,7 @@ import type { Db } from "~/db.server";
 import { replayDeliveries } from "~/data/deliveries.server";
 import { countReplayableDeliveries, destinationBelongsToShop, getDeliveryDetail, listReplayableDeliveryIds } from "~/data/logs.server";
 import { createAdminJob, findActiveAdminJob, type AdminJobView } from "~/data/admin-jobs.server";
-import { wakeWorker } from "~/jobs/wake.server";
+import { notifyWork } from "~/lib/signals.server";
 import type { AdminJobHandler } from "./admin-job-handler";
 
 /**
@@ -27,7 +27,7 @@ export async function replayOneDelivery(db: Db, shop: string, id: string, now: D
   if (!found) return { kind: "not-found" };
   const n = await replayDeliveries(db, shop, [id], now);
   if (n === 0) return { kind: "not-replayable", status: found.delivery.status };
-  wakeWorker();
+  void notifyWork();
   // A paused destination keeps its queue until the merchant resumes it: say so.
   return { kind: "queued", waitingFor: found.destination?.pausedAt ? found.destination.label : null };
 }
@@ -46,7 +46,7 @@ export async function startReplayAllFailed(db: Db, shop: string, params: ReplayP
   const total = await countReplayableDeliveries(db, shop, params.destinationId);
   if (total === 0) return { kind: "nothing-to-replay" };
   const job = await createAdminJob(db, { shop, kind: REPLAY_FAILED_KIND, params, total, now });
-  wakeWorker();
+  void notifyWork();
   return { kind: "started", job };
 }
 
@@ -61,7 +61,7 @@ export const replayFailedHandler: AdminJobHandler = {
     const ids = await listReplayableDeliveryIds(db, job.shop, { destinationId: params.destinationId, afterId: job.cursor, limit: REPLAY_CHUNK });
     if (ids.length === 0) return { handled: 0, cursor: job.cursor, finished: true };
     await replayDeliveries(db, job.shop, ids, now);
-    wakeWorker();
+    void notifyWork();
     return { handled: ids.length, cursor: ids[ids.length - 1]!, finished: ids.length < REPLAY_CHUNK };
   },
 };

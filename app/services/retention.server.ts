@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
 import { ShopSettingsSchema } from "~/data/shops.server";
+import { clearRequestBodiesOf } from "~/data/deliveries.server";
 import type { Logger } from "~/lib/logger.server";
 
 const DAY = 86_400_000;
@@ -42,7 +43,7 @@ export async function runRetentionSweep(deps: { db: Db; now: () => number; log: 
       for (const c of convs) {
         await deps.db.conversion.update({ where: { id: c.id }, data: { payload: JSON.stringify({ ...(JSON.parse(c.payload) as object), user: {}, clickIds: {} }) } });
       }
-      await deps.db.delivery.updateMany({ where: { shop, conversionId: { in: convs.map((c) => c.id) } }, data: { requestBody: null } });
+      await clearRequestBodiesOf(deps.db, shop, convs.map((c) => c.id));
       orders++;
     }
     await deps.db.webhookDelivery.updateMany({ where: { shop, createdAt: { lt: new Date(deps.now() - WEBHOOK_BODY_DAYS * DAY) }, rawBody: { not: null } }, data: { rawBody: null } });

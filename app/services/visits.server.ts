@@ -13,7 +13,7 @@ import type { Logger } from "~/lib/logger.server";
 import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
-import { msSinceIngest } from "~/jobs/wake.server";
+import { msSinceIngest } from "~/lib/signals.server";
 
 interface Deps {
   db: Db;

@@ -1,6 +1,6 @@
 import type { Db } from "~/db.server";
 import { bodyDeliveredToAnotherShop, storeRejectedWebhook, storeWebhook } from "~/data/webhooks.server";
-import { wakeWorker } from "~/jobs/wake.server";
+import { notifyWork } from "~/lib/signals.server";
 
 export interface ReceivedWebhook {
   shop: string;
@@ -25,7 +25,7 @@ export type ReceiveResult = "stored" | "duplicate" | "other-shop";
 export async function receiveWebhook(db: Db, w: ReceivedWebhook): Promise<ReceiveResult> {
   if (await bodyDeliveredToAnotherShop(db, w.bodyDigest, w.shop)) return "other-shop";
   const result = await storeWebhook(db, { ...incoming(w), rawBody: w.rawBody });
-  if (result === "stored") wakeWorker();
+  if (result === "stored") void notifyWork();
   return result;
 }
 

@@ -36,8 +36,8 @@ export function startWeb(databaseUrl: string, standins: Standins, env: Record<st
   return startAppRetrying({ databaseUrl, env: { WORKER_MODE: "off", DESTINATION_BASE_URLS: JSON.stringify(standins.urls), ...env } });
 }
 
-export function startWorkerProcess(databaseUrl: string, standins: Standins): Promise<RunningApp> {
-  return startAppRetrying({ databaseUrl, args: ["--worker-only"], env: { DESTINATION_BASE_URLS: JSON.stringify(standins.urls) } });
+export function startWorkerProcess(databaseUrl: string, standins: Standins, env: Record<string, string> = {}): Promise<RunningApp> {
+  return startAppRetrying({ databaseUrl, args: ["--worker-only"], env: { DESTINATION_BASE_URLS: JSON.stringify(standins.urls), ...env } });
 }
 
 /** The worker id prefix a process uses (app/jobs/boot.server.ts: `w-<pid>-…`). */

@@ -96,6 +96,28 @@ describe("worker processes", () => {
     await second.stop();
   }, LEASE_MS + 180_000);
 
+  it.skipIf(testDbKind() !== "postgres")("PostgreSQL: a worker process is woken by NOTIFY, not its poll: a webhook is processed and sent long before the next poll", async () => {
+    const { db, url, standins } = await setup();
+    const web = track(await startWeb(url, standins));
+    const POLL_MS = 120_000;
+    const worker = track(await startWorkerProcess(url, standins, { WORKER_POLL_MS: String(POLL_MS) }));
+    await waitFor(async () => worker.output().includes("listening for work notifications"), { what: "the worker's LISTEN" });
+    // Let its first pass (at start) finish: from here on, only a notification or the poll wakes it.
+    await new Promise((r) => setTimeout(r, 500));
+    const order = drillOrder(3);
+    const posted = Date.now();
+    expect(await postOrder(web.url, order)).toBe(200);
+    // Far inside the poll interval (the test's own timeout is shorter than it).
+    await waitFor(async () => standins.received("meta").some((e) => e.eventId === `purchase-${order.id}`), { what: "Meta to receive the order", timeoutMs: 30_000 });
+    const tookMs = Date.now() - posted;
+    expect(tookMs).toBeLessThan(POLL_MS);
+    const hook = await db.webhookDelivery.findFirstOrThrow({ where: { shop: TEST_SHOP } });
+    expect(hook.status).not.toBe("received");
+    console.log(`NOTIFY wake-up: webhook stored → Meta request in ${tookMs} ms with a ${POLL_MS} ms poll`);
+    await worker.stop();
+    await web.stop();
+  }, 60_000);
+
   it.skipIf(testDbKind() !== "postgres")("three workers on one PostgreSQL outbox: every delivery attempted by exactly one worker, each event accepted once", async () => {
     const { db, url, standins, destIds } = await setup();
     const web = track(await startWeb(url, standins));

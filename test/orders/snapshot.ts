@@ -142,9 +142,9 @@ export async function snapshotState(db: Db, shop: string, received: ReceivedByPl
         attempts: d.attempts,
         occurredAt: d.occurredAt.toISOString(),
         lastError: d.lastError?.replace(/\(fbtrace_id [^)]*\)/, "(fbtrace_id …)") ?? null,
-        // requestBody is the whole batch the row went out in, and batches form in claim
+        // The request is the whole batch the row went out in, and batches form in claim
         // order; what each platform received per event is compared below instead.
-        sent: d.requestBody !== null,
+        sent: d.requestId !== null,
       })),
     ),
     received: byText(received.map((e) => ({ platform: e.platform, eventId: e.eventId, eventName: e.eventName, body: scrub(JSON.stringify(e.body)), envelope: scrub(JSON.stringify(e.envelope)) }))),
