@@ -21,8 +21,9 @@ export function retryRetryableStatus(response: HttpResponseSnapshot, outcome: De
   if (!RETRYABLE_STATUSES.has(response.status)) return outcome;
   const after = retryAfterMs(response.headers);
   const all: EventOutcome[] = outcome.kind === "per-event" ? outcome.outcomes : [outcome];
-  // The adapter already said retry, with the delay the header asks for: keep its words.
-  if (all.length > 0 && all.every((o) => o.kind === "retry" && o.retryAfterMs === after)) return outcome;
+  // The adapter already said retry, with the delay the header asks for or, when there is no
+  // header, with its own delay (e.g. Google's retryDelay in the body): keep its words.
+  if (all.length > 0 && all.every((o) => o.kind === "retry" && (after === undefined || o.retryAfterMs === after))) return outcome;
   const said = reasonOf(outcome);
   const reason = said === undefined ? `HTTP ${response.status}` : said.startsWith(`HTTP ${response.status}`) ? said : `HTTP ${response.status}: ${said}`;
   return after === undefined ? { kind: "retry", reason } : { kind: "retry", reason, retryAfterMs: after };
