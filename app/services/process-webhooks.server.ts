@@ -1,7 +1,7 @@
 import type { Db, DbProvider } from "~/db.server";
 import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
 import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
-import { markInstalled } from "~/data/shops.server";
+import { isAppInstalled, markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -11,25 +11,12 @@ export type { HandlerResult, ProcessDeps };
 
 const MAX_ATTEMPTS = 12;
 
-/**
- * Whether the app is installed on the shop, so its webhooks are worth processing. An offline
- * session means installed (Shopify's token exchange stores one on install and on reinstall,
- * before anything writes a Shop row); without one, the Shop row must exist and not be
- * uninstalled. After app/uninstalled (sessions deleted, uninstalledAt set) or shop/redact
- * (everything deleted) later webhooks are rejected instead of recreating the shop's data.
- */
-async function isInstalled(db: ProcessDeps["db"], shop: string): Promise<boolean> {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
-  if (session) return true;
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return row !== null && row.uninstalledAt === null;
-}
 const COMPLIANCE = new Set(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"]);
 
 async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResult> {
   const raw = w.rawBody ?? "";
   const at = new Date(deps.now());
-  if (!COMPLIANCE.has(w.topic) && !(await isInstalled(deps.db, w.shop))) {
+  if (!COMPLIANCE.has(w.topic) && !(await isAppInstalled(deps.db, w.shop))) {
     return { kind: "rejected", reason: "the app is not installed on this shop (uninstalled or redacted)" };
   }
   switch (w.topic) {
