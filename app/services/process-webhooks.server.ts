@@ -1,4 +1,5 @@
 import type { Db, DbProvider } from "~/db.server";
+import { webhookRetryDelayMs } from "~/core/delivery/backoff";
 import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
 import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
 import { isAppInstalled, markInstalled } from "~/data/shops.server";
@@ -62,7 +63,7 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
     try {
       const result = await handle(deps, w);
       if (result.kind === "retry-later") {
-        const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+        const delay = webhookRetryDelayMs(w.attempts);
         await failWebhook(deps.db, w.id, { error: result.reason, retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
       } else {
         await finishWebhook(deps.db, w.id, {
@@ -79,7 +80,7 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
       }
     } catch (error) {
       log.error("webhook processing failed; will retry", { error });
-      const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+      const delay = webhookRetryDelayMs(w.attempts);
       await failWebhook(deps.db, w.id, { error: error instanceof Error ? error.message : String(error), retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
     }
   }
