@@ -147,7 +147,7 @@ describe("compliance webhooks end to end", () => {
   it("customers/redact: no text column of any table still holds the customer's email, phone, name, address or IP; other customers keep theirs", async () => {
     // Before: the scan does find her (so the scan can fail).
     const before = await scanDatabase(env.db, needles);
-    expect([...new Set(before.map((h) => h.table))]).toEqual(expect.arrayContaining(["Order", "Conversion", "Delivery", "PixelEvent", "Profile", "ProfileAlias", "PrivacyRequest"]));
+    expect([...new Set(before.map((h) => h.table))]).toEqual(expect.arrayContaining(["Order", "Conversion", "DeliveryRequest", "PixelEvent", "Profile", "ProfileAlias", "PrivacyRequest"]));
 
     await hook("customers/redact", buildCustomersRedact({ shop_domain: SHOP, customer: { id: ROWENA.id, email: ROWENA.email, phone: ROWENA.phone }, orders_to_redact: [R1, R2] }));
     await settle(env.db, SHOP);
