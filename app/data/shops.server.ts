@@ -52,3 +52,18 @@ export async function isAppInstalled(db: Tx, shop: string): Promise<boolean> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
   return row !== null && row.uninstalledAt === null;
 }
+
+/** Deletes the shop's row (shop/redact, after its data). */
+export async function deleteShopRow(db: Tx, shop: string): Promise<void> {
+  await db.shop.deleteMany({ where: { domain: shop } });
+}
+
+/** Deletes the shop's Shopify sessions (app/uninstalled). */
+export async function deleteShopSessions(db: Tx, shop: string): Promise<void> {
+  await db.session.deleteMany({ where: { shop } });
+}
+
+/** Records the scopes now granted on every session of the shop (app/scopes_update). */
+export async function setShopSessionScopes(db: Tx, shop: string, scope: string): Promise<void> {
+  await db.session.updateMany({ where: { shop }, data: { scope } });
+}
