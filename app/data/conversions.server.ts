@@ -24,3 +24,12 @@ export async function conversionsOfEvents(db: Tx, shop: string, eventIds: string
 export async function setConversionPayload(db: Tx, id: string, payload: string): Promise<void> {
   await db.conversion.update({ where: { id }, data: { payload } });
 }
+
+/** Stores a server-side copy of a storefront event once (keyed by the shop and the pixel's event id); an existing row is kept as is. */
+export async function upsertStorefrontConversion(tx: Tx, c: { shop: string; eventId: string; name: string; occurredAt: Date; payload: string }): Promise<{ id: string }> {
+  return tx.conversion.upsert({
+    where: { conversion_event_id: { shop: c.shop, eventId: c.eventId } },
+    create: { shop: c.shop, eventId: c.eventId, name: c.name, occurredAt: c.occurredAt, payload: c.payload },
+    update: {},
+  });
+}
