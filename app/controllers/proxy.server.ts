@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { isAppInstalled } from "~/data/shops.server";
 import { env } from "~/env.server";
 import { MAX_BODY_BYTES } from "~/core/events/pixel-payload.schema";
 import { clientIp, ingestPixelBatch } from "~/services/ingest.server";
@@ -47,11 +48,11 @@ function json(body: unknown, status: number, extra: Record<string, string> = {})
 const INSTALLED_TTL_MS = 30_000;
 const installedCache = new Map<string, { installed: boolean; until: number }>();
 
-/** Is the app installed on this shop (an offline session exists)? Cached 30 s: this runs on every pixel request. */
+/** Is the app installed on this shop (app/data/shops isAppInstalled)? Cached 30 s: this runs on every pixel request. */
 async function isInstalled(shop: string, now: number): Promise<boolean> {
   const hit = installedCache.get(shop);
   if (hit && hit.until > now) return hit.installed;
-  const installed = (await prisma().session.count({ where: { shop, isOnline: false } })) > 0;
+  const installed = await isAppInstalled(prisma(), shop);
   if (installedCache.size > 50_000) installedCache.clear();
   installedCache.set(shop, { installed, until: now + INSTALLED_TTL_MS });
   return installed;

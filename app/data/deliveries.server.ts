@@ -315,3 +315,11 @@ export async function clearRequestBodiesContaining(tx: Tx, shop: string, markers
 export async function deleteShopRequests(tx: Tx, shop: string): Promise<void> {
   await tx.deliveryRequest.deleteMany({ where: { shop } });
 }
+
+/** Pending and retrying deliveries of the shop become "skipped" with this reason (nothing more leaves). */
+export async function skipQueuedDeliveries(db: Tx, shop: string, reason: string): Promise<void> {
+  await db.delivery.updateMany({
+    where: { shop, status: { in: ["pending", "retrying"] } },
+    data: { status: "skipped", lastError: reason, lockedBy: null, lockedUntil: null },
+  });
+}

@@ -38,3 +38,32 @@ export async function isUninstalled(db: Tx, shop: string): Promise<boolean> {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
   return Boolean(row?.uninstalledAt);
 }
+
+/**
+ * Is the app installed on this shop? The one definition, used by the app proxy (ingest) and
+ * by webhook processing. An offline session means installed (Shopify's token exchange stores
+ * one on install and on reinstall, before anything writes a Shop row); without one, the Shop
+ * row must exist and not be uninstalled. After app/uninstalled (sessions deleted,
+ * uninstalledAt set) or shop/redact (everything deleted) the answer is false.
+ */
+export async function isAppInstalled(db: Tx, shop: string): Promise<boolean> {
+  const session = await db.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
+  if (session) return true;
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
+  return row !== null && row.uninstalledAt === null;
+}
+
+/** Deletes the shop's row (shop/redact, after its data). */
+export async function deleteShopRow(db: Tx, shop: string): Promise<void> {
+  await db.shop.deleteMany({ where: { domain: shop } });
+}
+
+/** Deletes the shop's Shopify sessions (app/uninstalled). */
+export async function deleteShopSessions(db: Tx, shop: string): Promise<void> {
+  await db.session.deleteMany({ where: { shop } });
+}
+
+/** Records the scopes now granted on every session of the shop (app/scopes_update). */
+export async function setShopSessionScopes(db: Tx, shop: string, scope: string): Promise<void> {
+  await db.session.updateMany({ where: { shop }, data: { scope } });
+}

@@ -1,4 +1,3 @@
-import type { Db } from "~/db.server";
 import {
   CustomersDataRequestWebhookSchema,
   CustomersRedactWebhookSchema,
@@ -9,10 +8,22 @@ import {
 import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
 import { sha256Hex } from "~/core/identity/normalize";
 import { lockShopIdentity } from "~/data/identity.server";
-import { identifierKey } from "~/core/sessions/profile-merge";
-import { markUninstalled } from "~/data/shops.server";
+import { deleteShopRow, deleteShopSessions, markUninstalled, setShopSessionScopes } from "~/data/shops.server";
 import { REDACTION_TABLES } from "~/data/erasure.server";
-import { clearRequestBodiesContaining, clearRequestBodiesOf, deleteShopRequests, requestBodies } from "~/data/deliveries.server";
+import { clearRequestBodiesContaining, clearRequestBodiesOf, requestBodies, skipQueuedDeliveries } from "~/data/deliveries.server";
+import { conversionsOfEvents, conversionsOfOrders, setConversionPayload } from "~/data/conversions.server";
+import {
+  customerExportRows,
+  deleteProfilesWithActivity,
+  deleteShopData,
+  deliveriesOfConversions,
+  dropCustomerExports,
+  findCustomerData,
+  pixelEventsOfProfiles,
+  recordPrivacyRequest,
+  redactPendingWebhooksOfOrders,
+  saveRedactedOrder,
+} from "~/data/privacy.server";
 import type { OrderFacts } from "~/core/orders/order-facts";
 import { redactOrderFacts } from "~/core/orders/redact";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -79,40 +90,14 @@ function customerKeys(raw: string, parsed: { customer?: { id?: unknown; email?: 
   };
 }
 
-/** Everything that links to this customer: profiles (via aliases), orders. */
-async function findCustomerData(db: Db, shop: string, k: CustomerKeys) {
-  const aliasKeys = [
-    k.customerId ? identifierKey("customer", k.customerId) : null,
-    k.emailHash ? identifierKey("email", k.emailHash) : null,
-    k.phoneHash ? identifierKey("phone", k.phoneHash) : null,
-  ].filter((x): x is string => x !== null);
-  const aliases = aliasKeys.length ? await db.profileAlias.findMany({ where: { shop, key: { in: aliasKeys } } }) : [];
-  const profileIds = [...new Set(aliases.map((a) => a.profileId))];
-  const orFilters = [
-    ...(k.customerId ? [{ customerId: k.customerId }] : []),
-    ...(k.emailHash ? [{ emailHash: k.emailHash }] : []),
-    ...(k.phoneHash ? [{ phoneHash: k.phoneHash }] : []),
-    ...(k.orderIds.length ? [{ orderId: { in: k.orderIds } }] : []),
-    ...(profileIds.length ? [{ profileId: { in: profileIds } }] : []),
-  ];
-  const orders = orFilters.length ? await db.order.findMany({ where: { shop, OR: orFilters } }) : [];
-  return { profileIds, orders };
-}
-
 export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
   const parsed = CustomersDataRequestWebhookSchema.safeParse(parseJson(raw));
   if (!parsed.success) return { kind: "rejected", reason: "customers/data_request payload is malformed" };
   const keys = customerKeys(raw, parsed.data, "orders_requested");
   if (namesNobody(keys)) return { kind: "rejected", reason: "customers/data_request names no customer (no id, email, phone or order)" };
   const { profileIds, orders } = await findCustomerData(deps.db, shop, keys);
-  const [profiles, aliases, sessions, events, conversions] = await Promise.all([
-    deps.db.profile.findMany({ where: { shop, id: { in: profileIds } } }),
-    deps.db.profileAlias.findMany({ where: { shop, profileId: { in: profileIds } } }),
-    deps.db.visitSession.findMany({ where: { shop, profileId: { in: profileIds } } }),
-    deps.db.pixelEvent.findMany({ where: { shop, profileId: { in: profileIds } }, orderBy: { occurredAt: "asc" } }),
-    deps.db.conversion.findMany({ where: { shop, orderId: { in: orders.map((o) => o.orderId) } } }),
-  ]);
-  const deliveries = await deps.db.delivery.findMany({ where: { shop, conversionId: { in: conversions.map((c) => c.id) } } });
+  const { profiles, aliases, sessions, events, conversions } = await customerExportRows(deps.db, shop, profileIds, orders.map((o) => o.orderId));
+  const deliveries = await deliveriesOfConversions(deps.db, shop, conversions.map((c) => c.id));
   const bodies = await requestBodies(deps.db, deliveries.flatMap((d) => (d.requestId ? [d.requestId] : [])));
   // A stored request is the whole batch it went out in, other shoppers' events included.
   const markers = [...conversions.map((c) => JSON.stringify(c.eventId)), ...orders.map((o) => JSON.stringify(o.orderId))];
@@ -129,16 +114,13 @@ export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string,
     conversions: conversions.map((c) => ({ eventId: c.eventId, name: c.name, payload: JSON.parse(c.payload) as unknown })),
     deliveries: deliveries.map((d) => ({ eventId: d.eventId, destinationId: d.destinationId, status: d.status, sent: d.requestId && bodies.has(d.requestId) ? onlyTheseEvents(JSON.parse(bodies.get(d.requestId)!) as unknown, markers) : null })),
   };
-  await deps.db.privacyRequest.create({
-    data: {
-      shop,
-      kind: "data_request",
-      customerId: keys.customerId,
-      status: "done",
-      export: JSON.stringify(exported),
-      summary: `${orders.length} orders, ${profiles.length} profiles, ${sessions.length} sessions, ${events.length} events`,
-      completedAt: at,
-    },
+  await recordPrivacyRequest(deps.db, {
+    shop,
+    kind: "data_request",
+    customerId: keys.customerId,
+    export: JSON.stringify(exported),
+    summary: `${orders.length} orders, ${profiles.length} profiles, ${sessions.length} sessions, ${events.length} events`,
+    completedAt: at,
   });
   return { kind: "processed", note: "export prepared" };
 }
@@ -160,19 +142,16 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
       // Orders are being reconciled under this lock too: nobody re-links her identity meanwhile.
       await lockShopIdentity(tx, deps.provider, shop);
       for (const o of orders) {
-        await tx.order.update({
-          where: { id: o.id },
-          data: { facts: anonymiseFacts(o.facts), customerId: null, emailHash: null, phoneHash: null, checkoutToken: null, cartToken: null, profileId: null, explanation: JSON.stringify(["Personal data removed at the customer's request (customers/redact)."]) },
-        });
+        await saveRedactedOrder(tx, o.id, anonymiseFacts(o.facts), JSON.stringify(["Personal data removed at the customer's request (customers/redact)."]));
       }
       // Her conversions: the orders' (purchase, refund, cancel) and the storefront events'
       // (server-side copies keyed by the pixel's event id, carrying IP and user agent).
-      const events = await tx.pixelEvent.findMany({ where: { shop, profileId: { in: profileIds } }, select: { eventId: true, ip: true } });
+      const events = await pixelEventsOfProfiles(tx, shop, profileIds);
       const conversions = [
-        ...(orderIds.length ? await tx.conversion.findMany({ where: { shop, orderId: { in: orderIds } } }) : []),
-        ...(await inChunks(events.map((e) => e.eventId), (ids) => tx.conversion.findMany({ where: { shop, eventId: { in: ids } } }))),
+        ...(orderIds.length ? await conversionsOfOrders(tx, shop, orderIds) : []),
+        ...(await inChunks(events.map((e) => e.eventId), (ids) => conversionsOfEvents(tx, shop, ids))),
       ];
-      for (const c of conversions) await tx.conversion.update({ where: { id: c.id }, data: { payload: anonymous(c.payload) } });
+      for (const c of conversions) await setConversionPayload(tx, c.id, anonymous(c.payload));
       await clearRequestBodiesOf(tx, shop, conversions.map((c) => c.id));
       const markers = [
         ...conversions.map((c) => JSON.stringify(c.eventId)),
@@ -185,22 +164,13 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
       ].filter((m): m is string => typeof m === "string" && m.length > 3);
       await clearRequestBodiesContaining(tx, shop, [...new Set(markers)]);
       // Behavioural data tied to the person goes entirely; attribution credits (channel, revenue) stay.
-      await tx.pixelEvent.deleteMany({ where: { shop, profileId: { in: profileIds } } });
-      await tx.visitSession.deleteMany({ where: { shop, profileId: { in: profileIds } } });
-      await tx.profileAlias.deleteMany({ where: { shop, profileId: { in: profileIds } } });
-      await tx.profile.deleteMany({ where: { shop, OR: [{ id: { in: profileIds } }, { mergedIntoId: { in: profileIds } }] } });
+      await deleteProfilesWithActivity(tx, shop, profileIds);
       if (keys.customerId) {
-        await tx.privacyRequest.updateMany({ where: { shop, customerId: keys.customerId, kind: "data_request" }, data: { export: null, summary: "export deleted after customers/redact" } });
+        await dropCustomerExports(tx, shop, keys.customerId);
       }
       // Unprocessed webhook bodies about these orders are personal data too.
-      if (orderIds.length) {
-        const pending = await tx.webhookDelivery.findMany({ where: { shop, rawBody: { not: null } }, select: { id: true, rawBody: true } });
-        const hit = pending.filter((p) => orderIds.some((id) => new RegExp(`(^|[^0-9])${id}([^0-9]|$)`).test(p.rawBody!)));
-        if (hit.length) await tx.webhookDelivery.updateMany({ where: { id: { in: hit.map((h) => h.id) } }, data: { rawBody: null, status: "rejected", error: "redacted (customers/redact)" } });
-      }
-      await tx.privacyRequest.create({
-        data: { shop, kind: "customer_redact", customerId: keys.customerId, status: "done", summary: `${orders.length} orders anonymised, ${profileIds.length} profiles deleted`, completedAt: at },
-      });
+      if (orderIds.length) await redactPendingWebhooksOfOrders(tx, shop, orderIds);
+      await recordPrivacyRequest(tx, { shop, kind: "customer_redact", customerId: keys.customerId, summary: `${orders.length} orders anonymised, ${profileIds.length} profiles deleted`, completedAt: at });
     },
     { timeout: 120_000, maxWait: 10_000 },
   );
@@ -210,49 +180,21 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
   return { kind: "processed", note: `redacted ${orders.length} orders, ${profileIds.length} profiles`, erase: [] };
 }
 
-/** Delete everything held for the shop. */
-export async function deleteShopData(db: Db, shop: string): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const destinations = await tx.destination.findMany({ where: { shop }, select: { id: true } });
-    const deliveries = await tx.delivery.findMany({ where: { shop }, select: { id: true } });
-    for (let i = 0; i < deliveries.length; i += 500) {
-      await tx.deliveryAttempt.deleteMany({ where: { deliveryId: { in: deliveries.slice(i, i + 500).map((d) => d.id) } } });
-    }
-    await tx.delivery.deleteMany({ where: { shop } });
-    await deleteShopRequests(tx, shop);
-    await tx.destination.deleteMany({ where: { id: { in: destinations.map((d) => d.id) } } });
-    await tx.conversion.deleteMany({ where: { shop } });
-    await tx.attributionCredit.deleteMany({ where: { shop } });
-    await tx.order.deleteMany({ where: { shop } });
-    await tx.pixelEvent.deleteMany({ where: { shop } });
-    await tx.visitSession.deleteMany({ where: { shop } });
-    await tx.profileAlias.deleteMany({ where: { shop } });
-    await tx.profile.deleteMany({ where: { shop } });
-    await tx.adminJob.deleteMany({ where: { shop } });
-    await tx.privacyRequest.deleteMany({ where: { shop, kind: { not: "shop_redact" } } });
-    await tx.session.deleteMany({ where: { shop } });
-    await tx.webhookDelivery.updateMany({ where: { shop }, data: { rawBody: null } });
-  });
-}
-
 export async function handleShopRedact(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
   const parsed = ShopRedactWebhookSchema.safeParse(parseJson(raw));
   if (!parsed.success) return { kind: "rejected", reason: "shop/redact payload is malformed" };
   await deleteShopData(deps.db, shop);
-  await deps.db.shop.deleteMany({ where: { domain: shop } });
-  await deps.db.privacyRequest.create({ data: { shop, kind: "shop_redact", status: "done", summary: "all shop data deleted", completedAt: at } });
+  await deleteShopRow(deps.db, shop);
+  await recordPrivacyRequest(deps.db, { shop, kind: "shop_redact", summary: "all shop data deleted", completedAt: at });
   return { kind: "processed", note: "shop data deleted", erase: REDACTION_TABLES };
 }
 
 export async function handleAppUninstalled(deps: ProcessDeps, shop: string, at: Date): Promise<HandlerResult> {
   // The template's rule: webhooks can arrive more than once and after the app is gone.
-  await deps.db.session.deleteMany({ where: { shop } });
+  await deleteShopSessions(deps.db, shop);
   await markUninstalled(deps.db, shop, at);
   // Nothing more leaves for this shop: pending deliveries are skipped, visibly.
-  await deps.db.delivery.updateMany({
-    where: { shop, status: { in: ["pending", "retrying"] } },
-    data: { status: "skipped", lastError: "app uninstalled", lockedBy: null, lockedUntil: null },
-  });
+  await skipQueuedDeliveries(deps.db, shop, "app uninstalled");
   return { kind: "processed", note: "sessions deleted; data kept until shop/redact" };
 }
 
@@ -260,6 +202,6 @@ export async function handleScopesUpdate(deps: ProcessDeps, shop: string, raw: s
   const parsed = parseJson(raw) as { current?: unknown } | undefined;
   const current = Array.isArray(parsed?.current) ? parsed!.current.filter((s): s is string => typeof s === "string") : null;
   if (!current) return { kind: "rejected", reason: "app/scopes_update payload has no current scopes" };
-  await deps.db.session.updateMany({ where: { shop }, data: { scope: current.join(",") } });
+  await setShopSessionScopes(deps.db, shop, current.join(","));
   return { kind: "processed", note: `scopes now ${current.join(",")}` };
 }

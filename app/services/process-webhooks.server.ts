@@ -1,7 +1,8 @@
 import type { Db, DbProvider } from "~/db.server";
+import { webhookRetryDelayMs } from "~/core/delivery/backoff";
 import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "~/data/webhooks.server";
 import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
-import { markInstalled } from "~/data/shops.server";
+import { isAppInstalled, markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -11,25 +12,12 @@ export type { HandlerResult, ProcessDeps };
 
 const MAX_ATTEMPTS = 12;
 
-/**
- * Whether the app is installed on the shop, so its webhooks are worth processing. An offline
- * session means installed (Shopify's token exchange stores one on install and on reinstall,
- * before anything writes a Shop row); without one, the Shop row must exist and not be
- * uninstalled. After app/uninstalled (sessions deleted, uninstalledAt set) or shop/redact
- * (everything deleted) later webhooks are rejected instead of recreating the shop's data.
- */
-async function isInstalled(db: ProcessDeps["db"], shop: string): Promise<boolean> {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
-  if (session) return true;
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return row !== null && row.uninstalledAt === null;
-}
 const COMPLIANCE = new Set(["customers/data_request", "customers/redact", "shop/redact", "app/uninstalled"]);
 
 async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResult> {
   const raw = w.rawBody ?? "";
   const at = new Date(deps.now());
-  if (!COMPLIANCE.has(w.topic) && !(await isInstalled(deps.db, w.shop))) {
+  if (!COMPLIANCE.has(w.topic) && !(await isAppInstalled(deps.db, w.shop))) {
     return { kind: "rejected", reason: "the app is not installed on this shop (uninstalled or redacted)" };
   }
   switch (w.topic) {
@@ -75,7 +63,7 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
     try {
       const result = await handle(deps, w);
       if (result.kind === "retry-later") {
-        const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+        const delay = webhookRetryDelayMs(w.attempts);
         await failWebhook(deps.db, w.id, { error: result.reason, retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
       } else {
         await finishWebhook(deps.db, w.id, {
@@ -92,7 +80,7 @@ export async function processWebhooksTick(deps: ProcessDeps, limit = 100): Promi
       }
     } catch (error) {
       log.error("webhook processing failed; will retry", { error });
-      const delay = Math.min(3_600_000, 5_000 * 2 ** w.attempts);
+      const delay = webhookRetryDelayMs(w.attempts);
       await failWebhook(deps.db, w.id, { error: error instanceof Error ? error.message : String(error), retryAt: new Date(deps.now() + delay), attempts: w.attempts, maxAttempts: MAX_ATTEMPTS });
     }
   }

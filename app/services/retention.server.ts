@@ -1,6 +1,16 @@
 import type { Db } from "~/db.server";
 import { ShopSettingsSchema } from "~/data/shops.server";
 import { clearRequestBodiesOf } from "~/data/deliveries.server";
+import { conversionsOfOrder, setConversionPayload } from "~/data/conversions.server";
+import {
+  deletePixelEventsBefore,
+  deleteProfilesNotSeenSince,
+  deleteVisitSessionsBefore,
+  dropWebhookBodiesBefore,
+  listShopsForRetention,
+  ordersWithPersonalDataBefore,
+  saveRetentionExpiredOrder,
+} from "~/data/retention.server";
 import type { Logger } from "~/lib/logger.server";
 
 const DAY = 86_400_000;
@@ -17,7 +27,7 @@ const WEBHOOK_BODY_DAYS = 30;
  * Runs from the worker about once an hour; idempotent.
  */
 export async function runRetentionSweep(deps: { db: Db; now: () => number; log: Logger }): Promise<{ shops: number; events: number; orders: number }> {
-  const shops = await deps.db.shop.findMany({ select: { domain: true, settings: true } });
+  const shops = await listShopsForRetention(deps.db);
   let events = 0;
   let orders = 0;
   for (const s of shops) {
@@ -25,28 +35,23 @@ export async function runRetentionSweep(deps: { db: Db; now: () => number; log: 
     const days = parsed.success ? parsed.data.retentionDays : 180;
     const cutoff = new Date(deps.now() - days * DAY);
     const shop = s.domain;
-    events += (await deps.db.pixelEvent.deleteMany({ where: { shop, occurredAt: { lt: cutoff } } })).count;
-    await deps.db.visitSession.deleteMany({ where: { shop, lastEventAt: { lt: cutoff } } });
-    const stale = await deps.db.profile.findMany({ where: { shop, lastSeenAt: { lt: cutoff } }, select: { id: true } });
-    if (stale.length) {
-      const ids = stale.map((p) => p.id);
-      await deps.db.profileAlias.deleteMany({ where: { shop, profileId: { in: ids } } });
-      await deps.db.profile.deleteMany({ where: { shop, id: { in: ids } } });
-    }
-    const old = await deps.db.order.findMany({ where: { shop, shopifyCreatedAt: { lt: cutoff }, emailHash: { not: null } }, select: { id: true, orderId: true, facts: true } });
+    events += await deletePixelEventsBefore(deps.db, shop, cutoff);
+    await deleteVisitSessionsBefore(deps.db, shop, cutoff);
+    await deleteProfilesNotSeenSince(deps.db, shop, cutoff);
+    const old = await ordersWithPersonalDataBefore(deps.db, shop, cutoff);
     for (const o of old) {
       const facts = JSON.parse(o.facts) as Record<string, unknown>;
       for (const f of ["email", "phone", "firstName", "lastName", "billingAddress", "shippingAddress", "browserIp", "userAgent", "acceptLanguage", "noteAttributes"]) if (f in facts) facts[f] = null;
       facts.retentionExpired = true;
-      await deps.db.order.update({ where: { id: o.id }, data: { facts: JSON.stringify(facts), emailHash: null, phoneHash: null } });
-      const convs = await deps.db.conversion.findMany({ where: { shop, orderId: o.orderId } });
+      await saveRetentionExpiredOrder(deps.db, o.id, JSON.stringify(facts));
+      const convs = await conversionsOfOrder(deps.db, shop, o.orderId);
       for (const c of convs) {
-        await deps.db.conversion.update({ where: { id: c.id }, data: { payload: JSON.stringify({ ...(JSON.parse(c.payload) as object), user: {}, clickIds: {} }) } });
+        await setConversionPayload(deps.db, c.id, JSON.stringify({ ...(JSON.parse(c.payload) as object), user: {}, clickIds: {} }));
       }
       await clearRequestBodiesOf(deps.db, shop, convs.map((c) => c.id));
       orders++;
     }
-    await deps.db.webhookDelivery.updateMany({ where: { shop, createdAt: { lt: new Date(deps.now() - WEBHOOK_BODY_DAYS * DAY) }, rawBody: { not: null } }, data: { rawBody: null } });
+    await dropWebhookBodiesBefore(deps.db, shop, new Date(deps.now() - WEBHOOK_BODY_DAYS * DAY));
   }
   if (events || orders) deps.log.info("retention sweep", { shops: shops.length, events, orders });
   return { shops: shops.length, events, orders };

@@ -7,13 +7,23 @@ import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server
 import { ordersNewEvidenceCanChange } from "~/data/order-evidence.server";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 import { reconcileOrdersAgain } from "./orders.server";
-import { identifierKey } from "~/core/sessions/profile-merge";
 import { readShopSettings } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
 import { msSinceIngest } from "~/lib/signals.server";
+import { upsertStorefrontConversion } from "~/data/conversions.server";
+import {
+  createVisitSession,
+  findRememberedVisitor,
+  latestVisitSession,
+  markPixelEventsProcessed,
+  oldestUnprocessedPixelEvent,
+  saveVisitSessionProgress,
+  tryLockVisitsPass,
+  unprocessedPixelEvents,
+} from "~/data/visits.server";
 
 interface Deps {
   db: Db;
@@ -31,20 +41,16 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
   // During an ingest burst (SQLite: one writer), let the proxy write first unless the
   // backlog is getting old. Small batches keep each write transaction short.
   if (deps.provider === "sqlite" && msSinceIngest() < 250) {
-    const oldest = await deps.db.pixelEvent.findFirst({ where: { processedAt: null }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
+    const oldest = await oldestUnprocessedPixelEvent(deps.db);
     if (!oldest || Date.now() - oldest.receivedAt.getTime() < 30_000) return 0;
   }
   const pass = await deps.db.$transaction(
     async (tx): Promise<{ count: number; revisit: Map<string, string[]> }> => {
       const revisit = new Map<string, string[]>();
       if (deps.provider === "postgres") {
-        const [row] = await tx.$queryRaw<Array<{ ok: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext('trueline:visits')) AS ok`;
-        if (!row?.ok) return { count: 0, revisit };
+        if (!(await tryLockVisitsPass(tx))) return { count: 0, revisit };
       }
-      // Ordered by the [processedAt, occurredAt, id] index's own columns: processedAt is NULL in
-      // every row here, and naming it lets PostgreSQL walk the index in order (it does not treat
-      // IS NULL as an equality when matching sort order), as SQLite does.
-      const events = await tx.pixelEvent.findMany({ where: { processedAt: null }, orderBy: [{ processedAt: "asc" }, { occurredAt: "asc" }, { id: "asc" }], take: limit });
+      const events = await unprocessedPixelEvents(tx, limit);
       if (events.length === 0) return { count: 0, revisit };
       const settingsByShop = new Map<string, { timeoutMs: number }>();
       const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
@@ -104,7 +110,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         const key = `${e.shop}\u0000${e.clientId}`;
         let prev = lastSession.get(key);
         if (!prev) {
-          const row = await tx.visitSession.findFirst({ where: { shop: e.shop, clientId: e.clientId }, orderBy: { lastEventAt: "desc" } });
+          const row = await latestVisitSession(tx, e.shop, e.clientId);
           if (row) prev = { id: row.id, startedAt: row.startedAt.getTime(), lastEventAt: row.lastEventAt.getTime(), campaignKey: row.campaignKey, eventCount: row.eventCount };
         }
         const at = e.occurredAt.getTime();
@@ -116,8 +122,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           sessionUpdates.set(sessionId, { startedAt: decision.startedAt, lastEventAt: decision.lastEventAt, added: (u?.added ?? 0) + 1, profileId: profileId ?? u?.profileId ?? null });
           prev = { ...prev, startedAt: decision.startedAt, lastEventAt: decision.lastEventAt, eventCount: prev.eventCount + 1 };
         } else {
-          const created = await tx.visitSession.create({
-            data: {
+          const created = await createVisitSession(tx, {
               shop: e.shop,
               profileId: profileId ?? "",
               clientId: e.clientId,
@@ -135,7 +140,6 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
               landingUrl: e.url,
               referrer: e.referrer,
               clickIds: JSON.stringify(channel.clickId ? { [channel.clickId.key]: channel.clickId.value } : {}),
-            },
           });
           sessionId = created.id;
           prev = { id: sessionId, startedAt: at, lastEventAt: at, campaignKey, eventCount: 1 };
@@ -169,11 +173,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
               destinationsByShop.set(e.shop, dests);
             }
             if (dests.some((d) => d.policy.events[conversion.name])) {
-              const row = await tx.conversion.upsert({
-                where: { conversion_event_id: { shop: e.shop, eventId: conversion.eventId } },
-                create: { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) },
-                update: {},
-              });
+              const row = await upsertStorefrontConversion(tx, { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) });
               await enqueueConversionDeliveries(tx, deps.key, { shop: e.shop, conversionId: row.id, conversion, orderKind: null, now: new Date(), onlyWanted: true, destinations: dests });
             }
           }
@@ -182,12 +182,11 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
       // The pass's writes, one statement per continued session and per (profile, session)
       // group of events; profile ids follow any merge made later in the pass.
       for (const [id, u] of sessionUpdates) {
-        const profileId = current(u.profileId);
-        await tx.visitSession.update({ where: { id }, data: { lastEventAt: new Date(u.lastEventAt), startedAt: new Date(u.startedAt), eventCount: { increment: u.added }, ...(profileId ? { profileId } : {}) } });
+        await saveVisitSessionProgress(tx, id, { startedAt: u.startedAt, lastEventAt: u.lastEventAt, added: u.added, profileId: current(u.profileId) });
       }
       const processedAt = new Date();
       for (const g of eventGroups.values()) {
-        await tx.pixelEvent.updateMany({ where: { id: { in: g.ids } }, data: { profileId: current(g.profileId), sessionId: g.sessionId, processedAt } });
+        await markPixelEventsProcessed(tx, g.ids, { profileId: current(g.profileId), sessionId: g.sessionId, processedAt });
       }
       for (const [shop, found] of evidence) {
         const profiles = new Map<string, number>();
@@ -223,12 +222,9 @@ export async function restoreVisitor(
   shop: string,
   clientId: string,
 ): Promise<{ visitorId: string | null; clickIds: Record<string, { value: string; at: number }> }> {
-  const alias = await db.profileAlias.findUnique({ where: { profile_alias_key: { shop, key: identifierKey("client", clientId) } } });
-  if (!alias) return { visitorId: null, clickIds: {} };
-  const [profile, visitor] = await Promise.all([
-    db.profile.findUnique({ where: { id: alias.profileId } }),
-    db.profileAlias.findFirst({ where: { shop, profileId: alias.profileId, key: { startsWith: "visitor:" } }, orderBy: { createdAt: "asc" } }),
-  ]);
+  const remembered = await findRememberedVisitor(db, shop, clientId);
+  if (!remembered) return { visitorId: null, clickIds: {} };
+  const { profile, visitor } = remembered;
   const ids = profile ? (JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string; at: number }> }) : {};
   return { visitorId: visitor ? visitor.key.slice("visitor:".length) : null, clickIds: ids.clickIds ?? {} };
 }

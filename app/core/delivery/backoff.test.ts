@@ -10,6 +10,7 @@ import {
   formatDuration,
   nextAttemptAt,
   parseRetryAfterMs,
+  webhookRetryDelayMs,
   type RetryDecision,
 } from "./backoff";
 
@@ -38,6 +39,24 @@ describe("backoffCeilingMs", () => {
   });
   test.each([0, -1, 1.5, NaN])("attempt %s is rejected", (attempt) => {
     expect(() => backoffCeilingMs(attempt)).toThrow(RangeError);
+  });
+});
+
+describe("webhookRetryDelayMs", () => {
+  test.each([
+    [0, 5 * S],
+    [1, 10 * S],
+    [5, 160 * S],
+    [9, 2560 * S],
+    [10, H], // 5120 s > 1 h
+    [11, H],
+  ])("after %i attempts → %i ms", (attempts, ms) => {
+    expect(webhookRetryDelayMs(attempts)).toBe(ms);
+  });
+  test("is exactly the formula it replaced: min(1 h, 5 s × 2^attempts)", () => {
+    for (let attempts = 0; attempts <= 60; attempts++) {
+      expect(webhookRetryDelayMs(attempts)).toBe(Math.min(3_600_000, 5_000 * 2 ** attempts));
+    }
   });
 });
 

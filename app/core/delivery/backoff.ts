@@ -48,6 +48,19 @@ export function backoffCeilingMs(attempt: number, baseMs = DEFAULT_BASE_MS, capM
   return Math.min(capMs, baseMs * 2 ** (attempt - 1));
 }
 
+/** Stored Shopify webhooks whose handler asked to retry (or threw): no jitter, 5 s doubling, capped at 1 h. */
+export const WEBHOOK_RETRY_BASE_MS = 5_000;
+export const WEBHOOK_RETRY_CAP_MS = 60 * 60_000;
+
+/**
+ * Delay before a stored webhook is processed again, after `attemptsSoFar` failed attempts
+ * (0 on the first failure): min(1 h, 5 s × 2^attemptsSoFar), i.e. the ceiling above for
+ * attempt attemptsSoFar + 1. Deterministic: webhook retries are few and not bursty.
+ */
+export function webhookRetryDelayMs(attemptsSoFar: number): number {
+  return backoffCeilingMs(attemptsSoFar + 1, WEBHOOK_RETRY_BASE_MS, WEBHOOK_RETRY_CAP_MS);
+}
+
 /**
  * Unix ms of the next attempt: now + a full-jitter delay in [0, ceiling] (whole ms),
  * and never sooner than Retry-After (capped at MAX_RETRY_AFTER_MS). A `random` outside
