@@ -340,18 +340,14 @@ async function reconcileOrdersById(tx: Tx, deps: Pick<ProcessDeps, "key">, shop:
 
 /**
  * Sessionising found evidence that can change these orders (ADR 0005): reconcile them again,
- * in one transaction under the shop's identity lock. Returns how many were reconciled.
+ * inside the pass's own transaction (the caller holds it), under the shop's identity lock.
+ * Returns how many were reconciled.
  */
-export async function reconcileOrdersAgain(deps: Pick<ProcessDeps, "db" | "provider" | "key">, shop: string, orderIds: readonly string[], at: Date): Promise<number> {
+export async function reconcileOrdersAgainInTx(tx: Tx, deps: Pick<ProcessDeps, "db" | "provider" | "key">, shop: string, orderIds: readonly string[], at: Date): Promise<number> {
   if (orderIds.length === 0) return 0;
-  const settings = await readShopSettings(deps.db, shop);
-  return deps.db.$transaction(
-    async (tx) => {
-      await lockShopIdentity(tx, deps.provider, shop);
-      return reconcileOrdersById(tx, deps, shop, orderIds, settings, at);
-    },
-    { timeout: 30_000, maxWait: 10_000 },
-  );
+  await lockShopIdentity(tx, deps.provider, shop);
+  const settings = await readShopSettings(tx, shop);
+  return reconcileOrdersById(tx, deps, shop, orderIds, settings, at);
 }
 
 /**

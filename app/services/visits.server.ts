@@ -6,7 +6,7 @@ import type { StampedValue } from "~/core/sessions/profile-merge";
 import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
 import { ordersNewEvidenceCanChange } from "~/data/order-evidence.server";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
-import { reconcileOrdersAgain } from "./orders.server";
+import { reconcileOrdersAgainInTx } from "./orders.server";
 import { readShopSettings } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
@@ -198,17 +198,16 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         const all = [...new Set([...ids, ...found.merged])];
         if (all.length) revisit.set(shop, all);
       }
+      // ADR 0005: orders this pass's sessions can change are reconciled again in the pass's own
+      // transaction, so the pass and its consequences commit together: a crash between them
+      // cannot lose the re-reconciliation, and nobody sees the events processed while the
+      // orders still show the state from before them.
+      for (const [shop, orderIds] of revisit) await reconcileOrdersAgainInTx(tx, deps, shop, orderIds, new Date());
       return { count: events.length, revisit };
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
-  // ADR 0005: orders this pass's sessions can change are reconciled again (each shop in its
-  // own transaction, after the pass committed), before their conversions are forwarded when
-  // the outbox has not sent them yet.
-  for (const [shop, orderIds] of pass.revisit) {
-    const n = await reconcileOrdersAgain(deps, shop, orderIds, new Date());
-    if (n > 0) deps.log.info("orders reconciled again after sessionising", { shop, orders: n });
-  }
+  for (const [shop, orderIds] of pass.revisit) deps.log.info("orders reconciled again after sessionising", { shop, orders: orderIds.length });
   return pass.count;
 }
 
