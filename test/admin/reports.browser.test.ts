@@ -110,9 +110,11 @@ describe("report pages in Chromium", () => {
     for (const shop of [TEST_SHOP, OTHER_SHOP, FRESH_SHOP]) await seedInstalledShop(db, shop);
     standins = await startStandins();
     await seedDestination(db, TEST_SHOP, "meta", { ...standins.credentials.meta });
-    // TikTok answers every request with a garbled body (a permanent failure): its orders fail, so the overview has failures and a destination below threshold.
+    // TikTok refuses every request (HTTP 400, its invalid-parameters code: a permanent failure; a
+    // garbled 2xx would be retried, ADR 0014): its orders fail, so the overview has failures and a
+    // destination below threshold.
     await seedDestination(db, TEST_SHOP, "tiktok", { ...standins.credentials.tiktok });
-    standins.setFault("tiktok", { type: "malformed" });
+    standins.setFault("tiktok", { type: "status", status: 400 });
     await seedDestination(db, OTHER_SHOP, "meta", { ...standins.credentials.meta });
     app = await startApp({ databaseUrl: database.url, env: { DESTINATION_BASE_URLS: JSON.stringify(standins.urls) } });
 

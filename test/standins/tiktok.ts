@@ -279,6 +279,8 @@ export const tiktokStandin: PlatformStandin = {
         "Too many requests. Please retry in some time.",
         429
       );
+    // A refusal of the request itself: TikTok's envelope with its invalid-parameters code.
+    if (status >= 400 && status < 500) return tiktokReply(40002, "Invalid parameters", status);
     // TikTok's 5xx body is not in our sources; the usual {code, message, request_id} envelope is assumed.
     return tiktokReply(50000, "System error", status);
   },
