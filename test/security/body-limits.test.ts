@@ -113,9 +113,11 @@ describe("body caps, timeouts and connection bound (real server)", () => {
       // A chunked body is read up to the cap (5 MiB) before it is cut: 4 at a time.
       const chunked = await inBatches(16, 4, () => upload(app.url, "/webhooks/orders", 64 * MiB, { chunked: true, headers: WRONG_WEBHOOK_HEADERS }));
       // Declared too large: 413 at once (a client still pushing its body may see the
-      // socket reset under the answer).
+      // socket reset under the answer; how many do depends on the machine's load, so only
+      // "some saw the 413, none saw anything else" is asserted; the head-only checks below
+      // pin the 413-before-the-body answer exactly).
       for (const r of declared) expect([413, "closed"]).toContain(r.status);
-      expect(declared.filter((r) => r.status === 413).length).toBeGreaterThan(declared.length / 2);
+      expect(declared.filter((r) => r.status === 413).length).toBeGreaterThan(0);
       // Chunked: cut at the cap (the client sees the 413, or the socket closed under it,
       // or the short request timeout of this test's server fired first).
       for (const r of chunked) {
