@@ -16,7 +16,8 @@
  *    order at a time on an idle app, at several history sizes; the quick run reports the
  *    ratio between two sizes (growth) and CI fails when it passes its ceiling;
  *  - `--db sqlite|postgres|both` (full run default: both; quick: sqlite), `--reconcile-10m`
- *    adds a 10M-events reconcile point (seeding time reported), `--seed-only` only seeds.
+ *    adds a 10M-events reconcile point (seeding time reported), `--seed-only` only seeds,
+ *    `--reconcile-only` skips the load phases (reconcile figures only).
  * Exit 1 only when a ratio passes its floor/ceiling (CHECKS below), never on absolute time.
  * Output: one table on stdout, bench/out/bench.json and bench/out/bench.svg.
  */
@@ -50,6 +51,8 @@ const KINDS: DbKind[] = dbArg === "both" ? ["sqlite", "postgres"] : [dbArg as Db
 const reconcile10m = argv.includes("--reconcile-10m");
 /** Only seed (and time the seeding) at this run's sizes, then stop: checks the seed after a schema change. */
 const seedOnly = argv.includes("--seed-only");
+/** Only the reconcile-one-order figures (empty, main, and 10M with `--reconcile-10m`): the load phases are skipped. */
+const reconcileOnly = argv.includes("--reconcile-only");
 
 const SIZE = quick
   ? { main: { events: 200_000, orders: 20_000 }, small: { events: 20_000, orders: 2_000 }, backlog: 10_000, secs: 3, ackRate: 20, toCapi: 20, deliveries: 400, reconcileOrders: 30 }
@@ -270,6 +273,48 @@ async function suite(kind: DbKind, standins: Standins) {
   const meta = await seedDestination(db, TEST_SHOP, "meta", { ...standins.credentials.meta }, { events: { page_view: false, view_content: false, add_to_cart: false, initiate_checkout: false, add_payment_info: false } });
   const backlogCount = async () => Number((await db.$queryRawUnsafe<Array<{ n: bigint | number }>>(`SELECT COUNT(*) AS n FROM "PixelEvent" WHERE "processedAt" IS NULL`))[0]!.n);
 
+  if (!reconcileOnly) await loadPhases(kind, standins, t, main, db, meta, backlogCount);
+  const mainEvents = await db.pixelEvent.count();
+  await db.$disconnect();
+
+  console.log("== reconcile one order (webhook stored → processed, server stamps), app idle, one order at a time");
+  const empty = await cloneOf(t, "empty");
+  const sizes: Array<{ label: string; store: Store; open: OpenCheckout[]; events: number }> = [{ label: "empty", store: empty, open: [], events: 0 }];
+  if (SIZE.small) {
+    const small = await seeded(t, "small", SIZE.small, SIZE.reconcileOrders + 10);
+    sizes.push({ label: "small", store: small.store, open: small.open, events: SIZE.small.events });
+  }
+  sizes.push({ label: "main", store: main.store, open: main.open, events: mainEvents });
+  if (reconcile10m) {
+    const big = await seeded(t, "10m", SIZE_10M, SIZE.reconcileOrders + 10);
+    sizes.push({ label: "10m", store: big.store, open: big.open, events: SIZE_10M.events });
+  }
+  const medians = new Map<string, { p50: number; p99: number; note: string }>();
+  for (const s of sizes) {
+    const { times, matched, sent } = await reconcileTimes(s.store, s.open, standins, s.label !== "main");
+    const note = `${times.length} orders timed; ${matched} of ${sent} matched to storefront evidence`;
+    medians.set(s.label, { p50: pct(times, 0.5), p99: pct(times, 0.99), note });
+    console.log(`  ${s.label} (${s.events.toLocaleString("en-US")} events): median ${pct(times, 0.5).toFixed(1)} ms, p99 ${pct(times, 0.99).toFixed(1)} ms — ${note}`);
+  }
+  const e = medians.get("empty")!;
+  for (const s of sizes.slice(1)) {
+    const m = medians.get(s.label)!;
+    // The full run has no second seeded size: there, growth is measured from the empty store.
+    add({ figure: `reconcile one order, median (${s.events.toLocaleString("en-US")} events)`, db: kind, value: m.p50, unit: "ms", goalText: "ratio ≈ 1 (≤ 2× empty)", goal: { ratioAtMost: 2 }, baseline: e.p50, baselineOf: "(empty DB)", note: m.note, checkKey: quick ? undefined : "reconcile growth" });
+    add({ figure: `reconcile one order, p99 (${s.events.toLocaleString("en-US")} events)`, db: kind, value: m.p99, unit: "ms", goalText: "—", goal: null, baseline: e.p99, baselineOf: "(empty DB)" });
+  }
+  if (SIZE.small) {
+    const s = medians.get("small")!;
+    const m = medians.get("main")!;
+    add({ figure: `reconcile growth: median at ${mainEvents.toLocaleString("en-US")} events`, db: kind, value: m.p50, unit: "ms", goalText: "ratio ≤ 2 (flat)", goal: { ratioAtMost: 2 }, baseline: s.p50, baselineOf: `(median at ${SIZE.small.events.toLocaleString("en-US")} events)`, checkKey: "reconcile growth" });
+  }
+  for (const s of sizes) if (s.label !== "main") await dropStore(s.store);
+  await dropStore(main.store);
+  await dropStore(t);
+}
+
+/** Ingest, webhook and delivery phases on the seeded store (skipped by `--reconcile-only`). */
+async function loadPhases(kind: DbKind, standins: Standins, t: Store, main: { store: Store; open: OpenCheckout[] }, db: Awaited<ReturnType<typeof openDb>>, meta: Awaited<ReturnType<typeof seedDestination>>, backlogCount: () => Promise<number>) {
   // The backlog, ingested through the app itself with the worker off (rows exactly as ingest writes them).
   console.log(`== backlog: ${SIZE.backlog.toLocaleString("en-US")} events ingested with WORKER_MODE=off`);
   {
@@ -374,43 +419,6 @@ async function suite(kind: DbKind, standins: Standins) {
     add({ figure: `delivery, ${label}`, db: kind, value: delivered / secs, unit: "events/s", goalText, goal: { valueAtLeast: goal }, baseline: floorR.requests.average * (dest === "meta" ? 100 : 1), baselineOf: "(stand-in floor)", note: `${delivered}/${SIZE.deliveries} delivered` });
     standins.setFault(dest, { type: "none" });
   }
-  const mainEvents = await db.pixelEvent.count();
-  await db.$disconnect();
-
-  console.log("== reconcile one order (webhook stored → processed, server stamps), app idle, one order at a time");
-  const empty = await cloneOf(t, "empty");
-  const sizes: Array<{ label: string; store: Store; open: OpenCheckout[]; events: number }> = [{ label: "empty", store: empty, open: [], events: 0 }];
-  if (SIZE.small) {
-    const small = await seeded(t, "small", SIZE.small, SIZE.reconcileOrders + 10);
-    sizes.push({ label: "small", store: small.store, open: small.open, events: SIZE.small.events });
-  }
-  sizes.push({ label: "main", store: main.store, open: main.open, events: mainEvents });
-  if (reconcile10m) {
-    const big = await seeded(t, "10m", SIZE_10M, SIZE.reconcileOrders + 10);
-    sizes.push({ label: "10m", store: big.store, open: big.open, events: SIZE_10M.events });
-  }
-  const medians = new Map<string, { p50: number; p99: number; note: string }>();
-  for (const s of sizes) {
-    const { times, matched, sent } = await reconcileTimes(s.store, s.open, standins, s.label !== "main");
-    const note = `${times.length} orders timed; ${matched} of ${sent} matched to storefront evidence`;
-    medians.set(s.label, { p50: pct(times, 0.5), p99: pct(times, 0.99), note });
-    console.log(`  ${s.label} (${s.events.toLocaleString("en-US")} events): median ${pct(times, 0.5).toFixed(1)} ms, p99 ${pct(times, 0.99).toFixed(1)} ms — ${note}`);
-  }
-  const e = medians.get("empty")!;
-  for (const s of sizes.slice(1)) {
-    const m = medians.get(s.label)!;
-    // The full run has no second seeded size: there, growth is measured from the empty store.
-    add({ figure: `reconcile one order, median (${s.events.toLocaleString("en-US")} events)`, db: kind, value: m.p50, unit: "ms", goalText: "ratio ≈ 1 (≤ 2× empty)", goal: { ratioAtMost: 2 }, baseline: e.p50, baselineOf: "(empty DB)", note: m.note, checkKey: quick ? undefined : "reconcile growth" });
-    add({ figure: `reconcile one order, p99 (${s.events.toLocaleString("en-US")} events)`, db: kind, value: m.p99, unit: "ms", goalText: "—", goal: null, baseline: e.p99, baselineOf: "(empty DB)" });
-  }
-  if (SIZE.small) {
-    const s = medians.get("small")!;
-    const m = medians.get("main")!;
-    add({ figure: `reconcile growth: median at ${mainEvents.toLocaleString("en-US")} events`, db: kind, value: m.p50, unit: "ms", goalText: "ratio ≤ 2 (flat)", goal: { ratioAtMost: 2 }, baseline: s.p50, baselineOf: `(median at ${SIZE.small.events.toLocaleString("en-US")} events)`, checkKey: "reconcile growth" });
-  }
-  for (const s of sizes) if (s.label !== "main") await dropStore(s.store);
-  await dropStore(main.store);
-  await dropStore(t);
 }
 
 /**
