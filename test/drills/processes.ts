@@ -81,16 +81,27 @@ export async function postOrder(baseUrl: string, order: RestOrder, webhookId?: s
 
 /** Wait until every stored webhook is processed and every outbox row is final. */
 export async function waitAllFinal(db: Db, opts: { timeoutMs?: number; expectRows?: number } = {}): Promise<void> {
-  await waitFor(
-    async () => {
-      const open = await db.webhookDelivery.count({ where: { status: "received" } });
-      const pendingEvents = await db.pixelEvent.count({ where: { processedAt: null } });
-      const notFinal = await db.delivery.count({ where: { status: { notIn: [...FINAL_STATUSES] } } });
-      const rows = await db.delivery.count();
-      return open === 0 && pendingEvents === 0 && notFinal === 0 && (opts.expectRows === undefined || rows >= opts.expectRows);
-    },
-    { timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 200, what: "every webhook processed and every delivery final" },
-  );
+  const state = async () => ({
+    webhooksOpen: await db.webhookDelivery.count({ where: { status: "received" } }),
+    eventsUnprocessed: await db.pixelEvent.count({ where: { processedAt: null } }),
+    deliveriesNotFinal: await db.delivery.count({ where: { status: { notIn: [...FINAL_STATUSES] } } }),
+    deliveries: await db.delivery.count(),
+  });
+  try {
+    await waitFor(
+      async () => {
+        const s = await state();
+        return s.webhooksOpen === 0 && s.eventsUnprocessed === 0 && s.deliveriesNotFinal === 0 && (opts.expectRows === undefined || s.deliveries >= opts.expectRows);
+      },
+      { timeoutMs: opts.timeoutMs ?? 120_000, intervalMs: 200, what: "every webhook processed and every delivery final" },
+    );
+  } catch (err) {
+    // Say what was left, so a timeout tells slow from stuck.
+    const s = await state();
+    const byStatus = await db.delivery.groupBy({ by: ["status"], _count: { _all: true } });
+    const hooks = await db.webhookDelivery.findMany({ where: { status: "received" }, select: { topic: true, attempts: true, error: true, lockedUntil: true }, take: 5 });
+    throw new Error(`${(err as Error).message}; left: ${JSON.stringify(s)}; deliveries by status ${JSON.stringify(byStatus.map((b) => [b.status, b._count._all]))}; open webhooks (first 5) ${JSON.stringify(hooks)}`);
+  }
 }
 
 export interface ExactlyOnce {
