@@ -72,6 +72,14 @@ module.exports = {
       to: { path: "^app/destinations/[^/]+/", pathNot: ["^app/destinations/$1/", "^app/destinations/shared/"] },
     },
     {
+      name: "services-no-database-client",
+      comment:
+        "Services query through data/ (one function per operation); they may name the client's types (Prisma.TransactionClient) but not import its values. Model calls on a client passed in are checked by test/architecture/services-query-through-data.test.ts.",
+      severity: "error",
+      from: { path: "^app/services/", pathNot: TEST_FILE },
+      to: { path: "^(node_modules/)?(@prisma|@trueline/db-)", dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "no-test-code-in-production",
       comment: "Fixtures and factories live in test/; production modules never import them.",
       severity: "error",

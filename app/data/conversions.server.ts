@@ -3,7 +3,7 @@ import type { Db } from "~/db.server";
 
 type Tx = Db | Prisma.TransactionClient;
 
-/** Queries on stored conversions used by retention and privacy, one function per operation. */
+/** Queries on stored conversions (written by orders and sessionising, read by retention and privacy), one function per operation. */
 
 /** The shop's conversions of one order. */
 export async function conversionsOfOrder(db: Tx, shop: string, orderId: string) {
@@ -25,11 +25,39 @@ export async function setConversionPayload(db: Tx, id: string, payload: string):
   await db.conversion.update({ where: { id }, data: { payload } });
 }
 
-/** Stores a server-side copy of a storefront event once (keyed by the shop and the pixel's event id); an existing row is kept as is. */
-export async function upsertStorefrontConversion(tx: Tx, c: { shop: string; eventId: string; name: string; occurredAt: Date; payload: string }): Promise<{ id: string }> {
-  return tx.conversion.upsert({
-    where: { conversion_event_id: { shop: c.shop, eventId: c.eventId } },
-    create: { shop: c.shop, eventId: c.eventId, name: c.name, occurredAt: c.occurredAt, payload: c.payload },
-    update: {},
-  });
+/** A conversion as stored: keyed by (shop, event id), the canonical conversion as JSON text in `payload`. */
+export interface ConversionRow {
+  shop: string;
+  eventId: string;
+  name: string;
+  /** The order it belongs to (orders' conversions); left out for storefront events. */
+  orderId?: string | null;
+  occurredAt: Date;
+  payload: string;
+}
+
+/**
+ * The one writer of Conversion rows (keyed by shop and event id), for both sources of
+ * conversions; the caller then writes their outbox rows (services/outbox, same transaction).
+ * - `"keep"`: storefront events (services/visits) never change, so a row that exists is kept
+ *   as it is (one upsert statement; a pixel pass writes many).
+ * - `"replace"`: an order's conversions follow the order's latest version (services/orders):
+ *   when the payload differs, the stored payload and time are replaced (name and order id
+ *   come with the event id, so they do not change).
+ */
+export async function saveConversion(tx: Tx, row: ConversionRow, existing: "keep" | "replace"): Promise<{ id: string }> {
+  const { shop, eventId, name, orderId, occurredAt, payload } = row;
+  if (existing === "keep") {
+    return tx.conversion.upsert({
+      where: { conversion_event_id: { shop, eventId } },
+      create: { shop, eventId, name, orderId, occurredAt, payload },
+      update: {},
+    });
+  }
+  const found = await tx.conversion.findUnique({ where: { conversion_event_id: { shop, eventId } } });
+  if (found) {
+    if (found.payload !== payload) await tx.conversion.update({ where: { id: found.id }, data: { payload, occurredAt } });
+    return { id: found.id };
+  }
+  return tx.conversion.create({ data: { shop, eventId, name, orderId, occurredAt, payload } });
 }

@@ -50,3 +50,33 @@ export async function ordersNewEvidenceCanChange(
   const rows = await tx.order.findMany({ where: { OR: or }, select: { orderId: true } });
   return rows.map((r) => r.orderId);
 }
+
+/** Which profiles these identifier keys belong to ([shop, key] unique): one lookup for all of them. */
+export async function profilesOfKeys(tx: Tx, shop: string, keys: string[]): Promise<{ key: string; profileId: string }[]> {
+  return tx.profileAlias.findMany({ where: { shop, key: { in: keys } }, select: { key: true, profileId: true } });
+}
+
+/** The profile's latest session that started at or before `before`, or null. */
+export async function latestSessionOfProfileBefore(tx: Tx, shop: string, profileId: string, before: Date) {
+  return tx.visitSession.findFirst({ where: { shop, profileId, startedAt: { lte: before } }, orderBy: { startedAt: "desc" } });
+}
+
+/** A profile by id, or null. */
+export async function findProfile(tx: Tx, id: string) {
+  return tx.profile.findUnique({ where: { id } });
+}
+
+/** The browser (client id) a session belongs to, or null when the session is gone. */
+export async function clientOfSession(tx: Tx, sessionId: string): Promise<{ clientId: string } | null> {
+  return tx.visitSession.findUnique({ where: { id: sessionId }, select: { clientId: true } });
+}
+
+/** The consent bits of the browser's latest event at or before `until` (index [shop, clientId, occurredAt]), or null. */
+export async function latestConsentOfClient(tx: Tx, shop: string, clientId: string, until: Date): Promise<string | null> {
+  const last = await tx.pixelEvent.findFirst({
+    where: { shop, clientId, occurredAt: { lte: until } },
+    orderBy: { occurredAt: "desc" },
+    select: { consent: true },
+  });
+  return last?.consent ?? null;
+}

@@ -13,7 +13,18 @@ import { emailMatchKey, phoneMatchKey } from "~/core/identity/match-keys";
 import { identifierKey } from "~/core/sessions/profile-merge";
 import type { Channel } from "~/core/sessions/channel";
 import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
-import { hasUnsessionisedEvents, readEventsNamingOrder } from "~/data/order-evidence.server";
+import { deleteOrderAttribution, insertAttributionCredits, sessionsOfProfileBetween, type NewAttributionCredit } from "~/data/attribution.server";
+import { saveConversion } from "~/data/conversions.server";
+import {
+  clientOfSession,
+  findProfile,
+  hasUnsessionisedEvents,
+  latestConsentOfClient,
+  latestSessionOfProfileBefore,
+  profilesOfKeys,
+  readEventsNamingOrder,
+} from "~/data/order-evidence.server";
+import { findOrder, insertOrder, ordersByIds, updateOrder, type OrderRecord } from "~/data/orders.server";
 import { readShopSettings, type ShopSettings } from "~/data/shops.server";
 import { releaseWaitingRefunds } from "~/data/webhooks.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
@@ -23,7 +34,6 @@ import { redactOrderFacts } from "~/core/orders/redact";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 
 type Tx = Prisma.TransactionClient;
-type OrderRow = NonNullable<Awaited<ReturnType<Tx["order"]["findUnique"]>>>;
 type EventRow = Awaited<ReturnType<typeof readEventsNamingOrder>>[number];
 
 /**
@@ -82,8 +92,8 @@ async function candidatesForProfile(tx: Tx, shop: string, profileId: string | un
   const known = cache.get(profileId);
   if (known) return known;
   const [session, profile] = await Promise.all([
-    tx.visitSession.findFirst({ where: { shop, profileId, startedAt: { lte: new Date(before) } }, orderBy: { startedAt: "desc" } }),
-    tx.profile.findUnique({ where: { id: profileId } }),
+    latestSessionOfProfileBefore(tx, shop, profileId, new Date(before)),
+    findProfile(tx, profileId),
   ]);
   let out: Candidate[] = [];
   if (session && profile) {
@@ -125,7 +135,7 @@ async function gatherEvidence(
     phone: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ? identifierKey("phone", phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined)!) : null,
   };
   const wanted = Object.values(keys).filter((k): k is string => k !== null);
-  const aliases = wanted.length ? await tx.profileAlias.findMany({ where: { shop, key: { in: wanted } }, select: { key: true, profileId: true } }) : [];
+  const aliases = wanted.length ? await profilesOfKeys(tx, shop, wanted) : [];
   const profileOf = (key: string | null) => (key ? aliases.find((a) => a.key === key)?.profileId : undefined);
   const cache = new Map<string, Candidate[]>();
   if (keys.customer) evidence.byCustomerId = await candidatesForProfile(tx, shop, profileOf(keys.customer), before, cache);
@@ -140,24 +150,16 @@ async function gatherEvidence(
  */
 async function consentOfSession(tx: Tx, shop: string, sessionId: string | null, orderAt: number): Promise<string | null> {
   if (!sessionId) return null;
-  const session = await tx.visitSession.findUnique({ where: { id: sessionId }, select: { clientId: true } });
+  const session = await clientOfSession(tx, sessionId);
   if (!session) return null;
-  const last = await tx.pixelEvent.findFirst({
-    where: { shop, clientId: session.clientId, occurredAt: { lte: new Date(orderAt + CLOCK_SKEW_MS) } },
-    orderBy: { occurredAt: "desc" },
-    select: { consent: true },
-  });
-  return last?.consent ?? null;
+  return latestConsentOfClient(tx, shop, session.clientId, new Date(orderAt + CLOCK_SKEW_MS));
 }
 
 async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number): Promise<void> {
-  await tx.attributionCredit.deleteMany({ where: { shop, orderId: f.orderId } });
+  await deleteOrderAttribution(tx, shop, f.orderId);
   if (!profileId || f.isTest) return;
   const lookbackMs = lookbackDays * 86_400_000;
-  const sessions = await tx.visitSession.findMany({
-    where: { shop, profileId, startedAt: { gte: new Date(f.createdAt - lookbackMs), lte: new Date(f.createdAt) } },
-    orderBy: { startedAt: "asc" },
-  });
+  const sessions = await sessionsOfProfileBetween(tx, shop, profileId, new Date(f.createdAt - lookbackMs), new Date(f.createdAt));
   if (sessions.length === 0) return;
   const byId = new Map(sessions.map((s) => [s.id, s]));
   const credits = attribute(
@@ -166,7 +168,7 @@ async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: 
   );
   const revenue = f.totals.total.shop.amount;
   const decimals = currencyDecimals(f.currency);
-  const rows: Prisma.AttributionCreditCreateManyInput[] = [];
+  const rows: NewAttributionCredit[] = [];
   for (const model of ATTRIBUTION_MODELS) {
     const weights = credits[model].filter((c) => c.weight > 0);
     if (weights.length === 0) continue;
@@ -176,7 +178,7 @@ async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: 
       rows.push({ shop, orderId: f.orderId, sessionId: share.sessionId, model, weight: weights[i]!.weight, revenue: share.amount, currency: f.currency, channel: s.channel, campaign: s.campaign, orderAt: new Date(f.createdAt) });
     });
   }
-  if (rows.length) await tx.attributionCredit.createMany({ data: rows });
+  if (rows.length) await insertAttributionCredits(tx, rows);
 }
 
 /**
@@ -191,24 +193,12 @@ function sourceUrlOf(shop: string, f: OrderFacts): string | undefined {
   return `https://${shop}${landing.startsWith("/") ? landing : `/${landing}`}`;
 }
 
-/** Upsert a conversion by (shop, event id); returns its row id and whether it is new. */
-async function upsertConversion(tx: Tx, shop: string, c: CanonicalConversion): Promise<{ id: string; created: boolean }> {
-  const existing = await tx.conversion.findUnique({ where: { conversion_event_id: { shop, eventId: c.eventId } } });
-  const payload = JSON.stringify(c);
-  if (existing) {
-    if (existing.payload !== payload) await tx.conversion.update({ where: { id: existing.id }, data: { payload, occurredAt: new Date(c.occurredAt) } });
-    return { id: existing.id, created: false };
-  }
-  const row = await tx.conversion.create({ data: { shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload } });
-  return { id: row.id, created: true };
-}
-
 interface ReconcileInput {
   shop: string;
   facts: StoredOrderFacts;
   settings: ShopSettings;
   at: Date;
-  existing: OrderRow | null;
+  existing: OrderRecord | null;
   /** The profile the order's own identifiers resolved to (used when no evidence names one). */
   identityProfileId: string | null;
   /** The events naming the order, when the caller already looked them up (once per order). */
@@ -263,8 +253,8 @@ async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: Rec
     // Refunds capped at what was left to refund are flagged where the merchant reads about the order.
     explanation: JSON.stringify([...match.explanation, ...refunds.flatMap((r) => (r.clampNote ? [r.clampNote] : []))]),
   };
-  if (existing) await tx.order.update({ where: { id: existing.id }, data: orderData });
-  else await tx.order.create({ data: { shop, orderId: f.orderId, ...orderData } });
+  if (existing) await updateOrder(tx, existing.id, orderData);
+  else await insertOrder(tx, shop, f.orderId, orderData);
   await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays);
   await writeConversions(tx, deps, shop, f, enrichment, refunds, at);
   return { match, refunds };
@@ -299,7 +289,7 @@ async function writeConversions(
   if (cancel.kind === "conversion") conversions.push(cancel.conversion);
   for (const r of refunds) if (r.result.kind === "conversion") conversions.push(r.result.conversion);
   for (const c of conversions) {
-    const { id } = await upsertConversion(tx, shop, c);
+    const { id } = await saveConversion(tx, { shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload: JSON.stringify(c) }, "replace");
     await enqueueConversionDeliveries(tx, deps.key, { shop, conversionId: id, conversion: c, orderKind: f.kind, now: at });
   }
 }
@@ -313,7 +303,7 @@ async function rewriteRedactedOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, inpu
   const f = input.facts;
   const enrichment: ConversionEnrichment = { clickIds: {}, cookies: {}, consent: null };
   const refunds = orderRefundConversions(f.refunds ?? [], f, enrichment);
-  if (input.existing) await tx.order.update({ where: { id: input.existing.id }, data: moneyAndStatus(f, refunds) });
+  if (input.existing) await updateOrder(tx, input.existing.id, moneyAndStatus(f, refunds));
   await writeConversions(tx, deps, input.shop, f, enrichment, refunds, input.at);
   return { match: null, refunds };
 }
@@ -326,7 +316,7 @@ async function rewriteRedactedOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, inpu
  */
 async function reconcileOrdersById(tx: Tx, deps: Pick<ProcessDeps, "key">, shop: string, orderIds: readonly string[], settings: ShopSettings, at: Date): Promise<number> {
   if (orderIds.length === 0) return 0;
-  const orders = await tx.order.findMany({ where: { shop, orderId: { in: [...new Set(orderIds)] } } });
+  const orders = await ordersByIds(tx, shop, orderIds);
   orders.sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
   let n = 0;
   for (const o of orders) {
@@ -373,7 +363,7 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
   return deps.db.$transaction(
     async (tx): Promise<HandlerResult> => {
       await lockShopIdentity(tx, deps.provider, shop);
-      const existing = await tx.order.findUnique({ where: { order_identity: { shop, orderId: f.orderId } } });
+      const existing = await findOrder(tx, shop, f.orderId);
       if (existing && existing.shopifyUpdatedAt.getTime() >= f.updatedAt) {
         return { kind: "processed", note: existing.shopifyUpdatedAt.getTime() === f.updatedAt ? "same version already applied" : "older version ignored" };
       }
@@ -431,7 +421,7 @@ export async function applyRefundWebhook(deps: ProcessDeps, shop: string, raw: s
   return deps.db.$transaction(
     async (tx): Promise<HandlerResult> => {
       await lockShopIdentity(tx, deps.provider, shop);
-      const order = await tx.order.findUnique({ where: { order_identity: { shop, orderId: refund.orderId } } });
+      const order = await findOrder(tx, shop, refund.orderId);
       if (!order) return { kind: "retry-later", reason: `order ${refund.orderId} not received yet` };
       const facts = JSON.parse(order.facts) as StoredOrderFacts;
       if ((facts.refunds ?? []).some((r) => r.refundId === refund.refundId)) return { kind: "processed", note: "refund already recorded" };

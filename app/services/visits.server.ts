@@ -13,7 +13,7 @@ import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
 import { msSinceIngest } from "~/lib/signals.server";
-import { upsertStorefrontConversion } from "~/data/conversions.server";
+import { saveConversion } from "~/data/conversions.server";
 import {
   createVisitSession,
   findRememberedVisitor,
@@ -173,7 +173,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
               destinationsByShop.set(e.shop, dests);
             }
             if (dests.some((d) => d.policy.events[conversion.name])) {
-              const row = await upsertStorefrontConversion(tx, { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) });
+              const row = await saveConversion(tx, { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) }, "keep");
               await enqueueConversionDeliveries(tx, deps.key, { shop: e.shop, conversionId: row.id, conversion, orderKind: null, now: new Date(), onlyWanted: true, destinations: dests });
             }
           }

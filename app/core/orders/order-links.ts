@@ -5,6 +5,9 @@
  * passes them to classifyOrderKind as hints (an order webhook and its related
  * webhook arrive in any order, so the service re-classifies when a link lands
  * after the order).
+ *
+ * Not wired yet: no service stores these links, so classifyOrderKind gets no hints today.
+ * Kept for issue 13 (draft orders and subscriptions), which wires it; ADR 0018 says why.
  */
 
 import { exactIdAt, resolveId, type ExactIds } from "./exact-ids";
