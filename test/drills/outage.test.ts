@@ -22,7 +22,9 @@ const PINTEREST_DOWN_MS = 30 * HOUR;
 
 let rig: Rig;
 beforeAll(async () => {
-  rig = await startRig({ timeoutMs: 200, seed: 2024 });
+  // Platforms here answer at once or with 502/503, never hang: a request timeout well above any
+  // answer's time, so a slow (loaded) machine does not turn answers into timeouts.
+  rig = await startRig({ timeoutMs: 5_000, seed: 2024 });
 });
 afterAll(async () => {
   await rig?.close();
@@ -81,7 +83,9 @@ describe("outage drill", () => {
     const metaRetried = meta.filter((r) => r.attempts > 1).length;
     expect(metaRetried).toBeGreaterThan(0);
     const before = await checkInvariants(rig, { only: all });
-    expect(before.meta).toMatchObject({ distinct: all.length, repeats: 0 });
+    // Nothing sent twice: a repeat under the same id is allowed only after an attempt that got no
+    // answer (then we cannot know whether the platform took it, and its dedup drops the copy).
+    expect(before.meta).toMatchObject({ distinct: all.length, unexplainedRepeats: 0 });
     for (const kind of STANDIN_KINDS.filter((k) => k !== "meta" && k !== "pinterest")) {
       expect(before[kind]!.statuses, kind).toEqual({ delivered: all.length });
     }
@@ -106,14 +110,15 @@ describe("outage drill", () => {
     await rig.drain({ quantumMs: QUANTUM_MS });
     expect((await byKind("pinterest", all)).map((r) => r.status)).toEqual(all.map(() => "delivered"));
     const after = await checkInvariants(rig, { only: all });
-    expect(after.pinterest).toMatchObject({ distinct: all.length, repeats: 0 });
+    expect(after.pinterest).toMatchObject({ distinct: all.length, unexplainedRepeats: 0 });
 
     const attempts = await rig.db.deliveryAttempt.count();
     console.log(
       `outage drill (${LONG ? "DRILL_LONG" : "default"}): ${all.length} orders over 10 h, Meta down 6 h, Pinterest down 30 h; ` +
         `${simulatedH.toFixed(1)} simulated h in ${((Date.now() - realStart) / 1000).toFixed(1)} s; ` +
         `Meta: ${all.length} delivered once (${metaRetried} after retries); Pinterest: ${early.length} failed past the horizon → replayed → delivered, ` +
-        `${late.length} delivered after recovery; ${attempts} attempts on record`,
+        `${late.length} delivered after recovery; ${attempts} attempts on record; ` +
+        `repeats under the same id after an unanswered attempt: Meta ${before.meta!.repeats}, Pinterest ${after.pinterest!.repeats}`,
     );
   }, 900_000);
 });

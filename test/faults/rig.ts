@@ -230,6 +230,13 @@ export interface DestinationFigures {
   distinct: number;
   /** Accepted more than once under the SAME id (what the platform's dedup drops). */
   repeats: number;
+  /**
+   * Of `repeats`, those none of our attempts can explain: the row never had an attempt that
+   * ended without an answer (a timeout or a dropped connection, after which we cannot know
+   * whether the platform took it, so it is sent again under the same id). Always 0 when
+   * nothing is sent twice by mistake.
+   */
+  unexplainedRepeats: number;
 }
 
 /**
@@ -268,7 +275,14 @@ export async function checkInvariants(
     }
     const statuses: Record<string, number> = {};
     for (const r of rows) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-    out[kind] = { rows: rows.length, statuses, received: mine.length, distinct: got.size, repeats: mine.length - got.size };
+    const times = new Map<string, number>();
+    for (const e of mine) times.set(e.eventId!, (times.get(e.eventId!) ?? 0) + 1);
+    const repeated = rows.filter((r) => (times.get(platformKey(kind, r.eventId) ?? "") ?? 0) > 1);
+    const noAnswer = new Set(
+      (await rig.db.deliveryAttempt.findMany({ where: { deliveryId: { in: repeated.map((r) => r.id) }, outcome: "network-error" }, select: { deliveryId: true } })).map((a) => a.deliveryId),
+    );
+    const unexplainedRepeats = repeated.filter((r) => !noAnswer.has(r.id)).reduce((n, r) => n + (times.get(platformKey(kind, r.eventId)!)! - 1), 0);
+    out[kind] = { rows: rows.length, statuses, received: mine.length, distinct: got.size, repeats: mine.length - got.size, unexplainedRepeats };
   }
   return out;
 }
