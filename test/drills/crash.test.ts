@@ -112,7 +112,9 @@ describe("crash drill", () => {
     expect(orderIds.filter((id) => !orders.has(id))).toEqual([]);
     // 3. Every order's purchase has a delivered (or deliberately skipped) row at every destination…
     for (const kind of STANDIN_KINDS) {
-      const rows = await db.delivery.findMany({ where: { destinationId: destIds[kind], eventId: { in: orderIds.map((id) => `purchase-${id}`) } }, select: { status: true } });
+      // Filtered here, not with IN (…): the long drill has more orders than a statement takes parameters.
+      const purchases = new Set(orderIds.map((id) => `purchase-${id}`));
+      const rows = (await db.delivery.findMany({ where: { destinationId: destIds[kind], eventId: { startsWith: "purchase-" } }, select: { status: true, eventId: true } })).filter((r) => purchases.has(r.eventId));
       expect(rows.length, kind).toBe(orderIds.length);
       expect(rows.filter((r) => r.status !== "delivered"), kind).toEqual([]);
     }
