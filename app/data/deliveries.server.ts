@@ -100,12 +100,25 @@ export async function claimDueDeliveries(
 ): Promise<ClaimedDelivery[]> {
   const until = new Date(opts.now.getTime() + opts.leaseMs);
   const token = opts.claimToken ?? `${opts.workerId}:${randomUUID()}`;
-  const due = Prisma.sql`SELECT d."id" FROM "Delivery" d JOIN "Destination" t ON t."id" = d."destinationId"
-    WHERE d."status" IN ('pending', 'retrying') AND d."nextAttemptAt" <= ${opts.now}
+  // One ordered walk of the [status, nextAttemptAt] index per open status, merged by
+  // nextAttemptAt: `status IN ('pending', 'retrying') ORDER BY nextAttemptAt` cannot be read
+  // in order from that index (two status values), so it sorted every due row. Each walk stops
+  // at the limit; the merge of two ordered walks needs no sort (SQLite: MERGE of the compound's
+  // arms, walked as coroutines; PostgreSQL: Merge Append). The destination is checked per row
+  // (EXISTS), so the outbox stays the table that drives the walk.
+  const walk = (status: "pending" | "retrying") => Prisma.sql`SELECT d."id", d."nextAttemptAt" FROM "Delivery" d
+    WHERE d."status" = ${status} AND d."nextAttemptAt" <= ${opts.now}
       AND (d."lockedUntil" IS NULL OR d."lockedUntil" < ${opts.now})
-      AND t."pausedAt" IS NULL AND t."enabled" = true
-    ORDER BY d."nextAttemptAt" LIMIT ${opts.limit}`;
-  const select = provider === "postgres" ? Prisma.sql`${due} FOR UPDATE OF d SKIP LOCKED` : due;
+      AND EXISTS (SELECT 1 FROM "Destination" t WHERE t."id" = d."destinationId" AND t."pausedAt" IS NULL AND t."enabled" = true)`;
+  // PostgreSQL refuses FOR UPDATE in a UNION's arms, so each locking walk is a subquery of
+  // its own (SKIP LOCKED there: concurrent workers walk past each other's rows).
+  const select =
+    provider === "postgres"
+      ? Prisma.sql`SELECT "id" FROM (
+          SELECT * FROM (${walk("pending")} ORDER BY d."nextAttemptAt" LIMIT ${opts.limit} FOR UPDATE OF d SKIP LOCKED) p
+          UNION ALL SELECT * FROM (${walk("retrying")} ORDER BY d."nextAttemptAt" LIMIT ${opts.limit} FOR UPDATE OF d SKIP LOCKED) r
+          ORDER BY "nextAttemptAt" LIMIT ${opts.limit}) due`
+      : Prisma.sql`SELECT "id" FROM (${walk("pending")} UNION ALL ${walk("retrying")} ORDER BY 2 LIMIT ${opts.limit})`;
   const rows = await db.$queryRaw<Array<Record<string, unknown>>>(
     Prisma.sql`UPDATE "Delivery" SET "lockedUntil" = ${until}, "lockedBy" = ${opts.workerId}, "claimToken" = ${token}
       WHERE "id" IN (${select})

@@ -1,4 +1,4 @@
-import type { Prisma } from "@trueline/db-sqlite";
+import { Prisma } from "@trueline/db-sqlite";
 import type { Db } from "~/db.server";
 
 type Tx = Prisma.TransactionClient | Db;
@@ -18,14 +18,37 @@ export async function readEventsNamingOrder(tx: Tx, shop: string, order: { order
   return tx.pixelEvent.findMany({ where: { OR: or } });
 }
 
+/** Who an order's shopper is, as the pixel could have seen them (ADR 0005, the arrival-order wait). */
+export interface ShopperKeys {
+  /** Browsers of the events that name the order (order id, checkout token, cart token). */
+  clientIds: readonly string[];
+  customerId: string | null;
+  emailHash: string | null;
+  phoneHash: string | null;
+}
+
 /**
- * Whether the shop has pixel events received at or before `receivedAt` that are not
- * sessionised yet (the backlog, through the [processedAt, receivedAt] index: what it reads is
- * bounded by the backlog, not by history).
+ * Whether the shop has pixel events received at or before `receivedAt`, not sessionised yet,
+ * that could change this shopper's match: from the same browsers, or carrying the same
+ * customer id, email or phone match key. ONE statement, a `UNION ALL` of one branch per key,
+ * each served by its own index ([shop, clientId, occurredAt], [shop, customerId],
+ * [shop, emailHash], [shop, phoneHash]), so it reads one shopper's events, never the shop's
+ * backlog or history. SQLite without statistics prefers the [processedAt, receivedAt] index
+ * (i.e. walks every shop's backlog) whether the keys are written as an OR or as branches, so
+ * the "not sessionised" test is wrapped (`COALESCE(processedAt, NULL) IS NULL`, the same
+ * truth) where no index can serve it: it filters the shopper's rows instead.
  */
-export async function hasUnsessionisedEvents(tx: Tx, shop: string, receivedAt: Date): Promise<boolean> {
-  const row = await tx.pixelEvent.findFirst({ where: { processedAt: null, receivedAt: { lte: receivedAt }, shop }, select: { id: true } });
-  return row !== null;
+export async function hasUnsessionisedShopperEvents(tx: Tx, shop: string, receivedAt: Date, who: ShopperKeys): Promise<boolean> {
+  const branch = (key: Prisma.Sql) =>
+    Prisma.sql`SELECT 1 AS "hit" FROM "PixelEvent" WHERE "shop" = ${shop} AND ${key} AND COALESCE("processedAt", NULL) IS NULL AND "receivedAt" <= ${receivedAt}`;
+  const branches: Prisma.Sql[] = [];
+  if (who.clientIds.length) branches.push(branch(Prisma.sql`"clientId" IN (${Prisma.join([...who.clientIds])})`));
+  if (who.customerId) branches.push(branch(Prisma.sql`"customerId" = ${who.customerId}`));
+  if (who.emailHash) branches.push(branch(Prisma.sql`"emailHash" = ${who.emailHash}`));
+  if (who.phoneHash) branches.push(branch(Prisma.sql`"phoneHash" = ${who.phoneHash}`));
+  if (branches.length === 0) return false;
+  const rows = await tx.$queryRaw<Array<{ hit: unknown }>>(Prisma.sql`${Prisma.join(branches, " UNION ALL ")} LIMIT 1`);
+  return rows.length > 0;
 }
 
 /**

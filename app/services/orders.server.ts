@@ -18,7 +18,7 @@ import { saveConversion } from "~/data/conversions.server";
 import {
   clientOfSession,
   findProfile,
-  hasUnsessionisedEvents,
+  hasUnsessionisedShopperEvents,
   latestConsentOfClient,
   latestSessionOfProfileBefore,
   profilesOfKeys,
@@ -373,10 +373,16 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
       if ([exact.byOrderId, exact.byCheckoutToken, exact.byCartToken].some((e) => e && !e.processedAt)) {
         return { kind: "retry-later", reason: "storefront events for this checkout are still being processed" };
       }
-      // ADR 0005: the order waits (bounded) until every pixel event received before its webhook
-      // is sessionised, so what it is matched against does not depend on the worker's pace.
-      if (opts.receivedAt && at.getTime() - opts.receivedAt.getTime() < ORDER_WAIT_FOR_EVENTS_MS && (await hasUnsessionisedEvents(tx, shop, opts.receivedAt))) {
-        return { kind: "retry-later", reason: "storefront events received before this order are still being processed" };
+      // ADR 0005: the order waits (bounded) until the pixel events received before its webhook
+      // that could change its match are sessionised (its browsers' events, its customer id,
+      // email or phone), so its match does not depend on the worker's pace. Other shoppers'
+      // backlog cannot change it and does not hold it.
+      if (opts.receivedAt && at.getTime() - opts.receivedAt.getTime() < ORDER_WAIT_FOR_EVENTS_MS) {
+        const clientIds = [...new Set([exact.byOrderId, exact.byCheckoutToken, exact.byCartToken].flatMap((e) => (e ? [e.clientId] : [])))];
+        const who = { clientIds, customerId: f.customerId ?? null, emailHash: emailMatchKey(f.email) ?? null, phoneHash: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ?? null };
+        if (await hasUnsessionisedShopperEvents(tx, shop, opts.receivedAt, who)) {
+          return { kind: "retry-later", reason: "storefront events of this shopper received before this order are still being processed" };
+        }
       }
       if (previous?.redacted) {
         const facts: StoredOrderFacts = redactOrderFacts({ ...f, refunds: previous.refunds ?? [] });
