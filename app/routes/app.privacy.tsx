@@ -45,8 +45,8 @@ export default function Privacy() {
               <BlockStack gap="200">
                 <Text as="p">
                   When a customer asks your store for their data, Shopify tells Trueline and Trueline prepares an export of everything it holds on them: their orders,
-                  their visits and storefront events, and what was sent to each ad platform. Download it here and send it to the customer yourself (Shopify expects you to
-                  answer within 30 days). If the customer later asks to be forgotten, the export is deleted with the rest of their data.
+                  their visits and storefront events, and what was sent to each ad platform. Download it here and send it to the customer yourself (privacy laws such as the
+                  GDPR usually give you a month to answer). If the customer later asks to be forgotten, the export is deleted with the rest of their data.
                 </Text>
               </BlockStack>
             </Card>

@@ -79,7 +79,7 @@ export default function Settings() {
                   {field(
                     "upsellAppIds",
                     "Post-purchase upsell apps",
-                    "If an upsell app creates a second order for the accepted offer, enter that app's id (the number in the order's \"app_id\" in Shopify, or ask the app's support), separated by commas. Those orders are reported as upsells, credited to the buyer's visits like any online order. Apps that add the offer to the original order need nothing here.",
+                    "If an upsell app creates a second order for the accepted offer, enter that app's id, separated by commas: open one of its orders in Shopify, add .json to the page's address and read \"app_id\" (or ask the app's support). Those orders are reported as upsells, credited to the buyer's visits like any online order. Apps that add the offer to the original order need nothing here.",
                   )}
                   <Checkbox
                     label="Filter bot traffic"
