@@ -117,3 +117,18 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     await tx.webhookDelivery.updateMany({ where: { shop }, data: { rawBody: null } });
   });
 }
+
+/** The shop's customers/data_request records, newest first (at most `limit`), without their exports. */
+export async function listDataRequests(db: Tx, shop: string, limit: number) {
+  return db.privacyRequest.findMany({
+    where: { shop, kind: "data_request" },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { id: true, customerId: true, status: true, summary: true, createdAt: true, completedAt: true },
+  });
+}
+
+/** One customers/data_request record of this shop with its export (null when it is another shop's or not a data request). */
+export async function findDataRequestExport(db: Tx, shop: string, id: string) {
+  return db.privacyRequest.findFirst({ where: { id, shop, kind: "data_request" }, select: { id: true, customerId: true, export: true, createdAt: true } });
+}

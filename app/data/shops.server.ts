@@ -10,6 +10,8 @@ export const ShopSettingsSchema = z.object({
   botFiltering: z.boolean().default(true),
   proxySubpath: z.string().regex(/^[a-z0-9-]{1,30}$/).default("trueline"),
   deliveryThresholdPercent: z.number().min(0).max(100).default(95),
+  /** App ids (the number Shopify shows as the order's app) of post-purchase upsell apps that create a separate order. */
+  upsellAppIds: z.array(z.string().regex(/^\d{1,20}$/)).max(50).default([]),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

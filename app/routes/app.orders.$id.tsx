@@ -44,6 +44,11 @@ export default function OrderDetail() {
                     Kind
                   </Text>
                   <Text as="p">{orderKindLabel(o.kind)}{o.isTest ? " (test order)" : ""}</Text>
+                  {o.kindReason ? (
+                    <Text as="p" tone="subdued">
+                      {o.kindReason}
+                    </Text>
+                  ) : null}
                 </BlockStack>
               </Card>
               <Card>

@@ -19,7 +19,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return result.kind === "saved" ? { ok: true as const, fieldErrors: {}, savedAt: new Date().toISOString() } : { ok: false as const, fieldErrors: result.fieldErrors, savedAt: null };
 };
 
-type Fields = "attributionLookbackDays" | "sessionTimeoutMinutes" | "retentionDays" | "deliveryThresholdPercent" | "proxySubpath";
+type Fields = "attributionLookbackDays" | "sessionTimeoutMinutes" | "retentionDays" | "deliveryThresholdPercent" | "proxySubpath" | "upsellAppIds";
 
 export default function Settings() {
   const { settings } = useLoaderData<typeof loader>();
@@ -32,6 +32,7 @@ export default function Settings() {
     retentionDays: String(settings.retentionDays),
     deliveryThresholdPercent: String(settings.deliveryThresholdPercent),
     proxySubpath: settings.proxySubpath,
+    upsellAppIds: settings.upsellAppIds.join(", "),
   });
   const [botFiltering, setBotFiltering] = useState(settings.botFiltering);
   const errors: Partial<Record<string, string>> = result?.fieldErrors ?? {};
@@ -49,7 +50,7 @@ export default function Settings() {
       error={errors[name]}
       suffix={suffix}
       autoComplete="off"
-      inputMode={name === "proxySubpath" ? "text" : "numeric"}
+      inputMode={name === "proxySubpath" || name === "upsellAppIds" ? "text" : "numeric"}
     />
   );
   return (
@@ -75,9 +76,14 @@ export default function Settings() {
                   {field("retentionDays", "Data retention", "Storefront events and delivery logs older than this are deleted (7–730).", "days")}
                   {field("deliveryThresholdPercent", "Delivery threshold", "The overview warns when a destination receives a smaller share of orders (0–100).", "%")}
                   {field("proxySubpath", "App proxy subpath", "The path under /apps/ on the storefront the pixel sends to (lowercase letters, digits, hyphens). It must match the app proxy subpath set for the app in Shopify.")}
+                  {field(
+                    "upsellAppIds",
+                    "Post-purchase upsell apps",
+                    "If an upsell app creates a second order for the accepted offer, enter that app's id, separated by commas: open one of its orders in Shopify, add .json to the page's address and read \"app_id\" (or ask the app's support). Those orders are reported as upsells, credited to the buyer's visits like any online order. Apps that add the offer to the original order need nothing here.",
+                  )}
                   <Checkbox
                     label="Filter bot traffic"
-                    helpText="Events from known crawlers are stored but not forwarded or counted."
+                    helpText="On: visits the pixel recognised as crawlers or automated browsers are kept for your records but never sent to ad platforms, never matched to an order and never given attribution credit. Off: they are treated like any other visit."
                     name="botFiltering"
                     checked={botFiltering}
                     onChange={setBotFiltering}

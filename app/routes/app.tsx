@@ -27,6 +27,7 @@ export default function App() {
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/attribution">Attribution</Link>
         <Link to="/app/data-quality">Data quality</Link>
+        <Link to="/app/privacy">Privacy</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />

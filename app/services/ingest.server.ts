@@ -44,7 +44,8 @@ export function clientIp(forwardedFor: string | null | undefined): string | null
 }
 
 /**
- * Bots are marked (stored, never forwarded): a crawler's user agent (isbot's list), or
+ * Bots are marked (stored; with the shop's bot filtering on, never forwarded, matched to an order
+ * or credited: visits.server.ts, orders.server.ts): a crawler's user agent (isbot's list), or
  * behaviour no shopper has: a batch of 20+ events whose timestamps span under a second.
  */
 export function looksLikeBot(userAgent: string | null, events: readonly unknown[]): boolean {

@@ -130,6 +130,16 @@ export async function getDeliveryPage(db: Db, shop: string, id: string) {
   };
 }
 
+/** Why the order is the kind it is (order-kind.ts), as stored with its facts; null when absent. */
+function kindReasonOf(factsText: string): string | null {
+  try {
+    const facts = JSON.parse(factsText) as { kindReason?: unknown };
+    return typeof facts.kindReason === "string" ? redactText(facts.kindReason) : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function getOrderPage(db: Db, shop: string, orderId: string) {
   const found = await getOrderDetail(db, shop, orderId);
   if (!found) return null;
@@ -142,6 +152,7 @@ export async function getOrderPage(db: Db, shop: string, orderId: string) {
     orderId: o.orderId,
     name: o.name,
     kind: o.kind,
+    kindReason: kindReasonOf(o.facts),
     isTest: o.isTest,
     createdAt: o.shopifyCreatedAt.toISOString(),
     cancelledAt: iso(o.cancelledAt),

@@ -26,6 +26,7 @@ import {
 } from "~/data/order-evidence.server";
 import { findOrder, insertOrder, ordersByIds, updateOrder, type OrderRecord } from "~/data/orders.server";
 import { readShopSettings, type ShopSettings } from "~/data/shops.server";
+import { botSessionIdsOfProfile, latestSessionOfProfileBeforeExcept } from "~/data/bot-sessions.server";
 import { releaseWaitingRefunds } from "~/data/webhooks.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
@@ -65,13 +66,15 @@ interface ExactEvents {
   byCartToken: EventRow | null;
 }
 
-async function exactEvents(tx: Tx, shop: string, f: Pick<OrderFacts, "orderId" | "checkoutToken" | "cartToken">): Promise<ExactEvents> {
+async function exactEvents(tx: Tx, shop: string, f: Pick<OrderFacts, "orderId" | "checkoutToken" | "cartToken">, settings?: ShopSettings): Promise<ExactEvents> {
   // One statement for the three lookups (each an index: [shop, orderId], [shop, checkoutToken],
   // [shop, cartToken]), and no ORDER BY in SQL: with one, SQLite walks the (shop, occurredAt)
   // index and filters, i.e. reads every event of the shop when the order has none. A checkout
   // has a handful of events; the latest of each kind is picked here (ties: the greater event
   // id, for a stable answer).
-  const rows = await readEventsNamingOrder(tx, shop, f);
+  // Bot filtering on (the shop's setting): events the pixel marked as a bot's are no evidence.
+  const skipBots = (settings ?? (await readShopSettings(tx, shop))).botFiltering;
+  const rows = (await readEventsNamingOrder(tx, shop, f)).filter((e) => !(skipBots && e.isBot));
   const latest = (pick: (e: EventRow) => boolean): EventRow | null =>
     rows.filter(pick).reduce<EventRow | null>((best, e) => (!best || e.occurredAt > best.occurredAt || (e.occurredAt.getTime() === best.occurredAt.getTime() && e.eventId > best.eventId) ? e : best), null);
   return {
@@ -85,14 +88,16 @@ async function exactEvents(tx: Tx, shop: string, f: Pick<OrderFacts, "orderId" |
  * What the storefront saw of the profile an identifier belongs to: its latest session that
  * started before the order. A profile known only from other orders (no session) is not
  * evidence: the storefront never saw it, and counting it would make an order's match depend
- * on which other orders happened to be processed first.
+ * on which other orders happened to be processed first. With bot filtering on, a bot's
+ * session is skipped (the latest session of a shopper's, if any).
  */
-async function candidatesForProfile(tx: Tx, shop: string, profileId: string | undefined, before: number, cache: Map<string, Candidate[]>): Promise<Candidate[]> {
+async function candidatesForProfile(tx: Tx, shop: string, profileId: string | undefined, before: number, cache: Map<string, Candidate[]>, skipBots: boolean): Promise<Candidate[]> {
   if (!profileId) return [];
   const known = cache.get(profileId);
   if (known) return known;
+  const bots = skipBots ? await botSessionIdsOfProfile(tx, shop, profileId) : [];
   const [session, profile] = await Promise.all([
-    latestSessionOfProfileBefore(tx, shop, profileId, new Date(before)),
+    bots.length ? latestSessionOfProfileBeforeExcept(tx, shop, profileId, new Date(before), bots) : latestSessionOfProfileBefore(tx, shop, profileId, new Date(before)),
     findProfile(tx, profileId),
   ]);
   let out: Candidate[] = [];
@@ -114,6 +119,7 @@ async function gatherEvidence(
   shop: string,
   f: OrderFacts,
   exact: ExactEvents,
+  skipBots: boolean,
 ): Promise<{ evidence: MatchEvidence; consentBits: string | null; pageUrl: string | null }> {
   const evidence: MatchEvidence = {};
   let consentBits: string | null = null;
@@ -138,9 +144,9 @@ async function gatherEvidence(
   const aliases = wanted.length ? await profilesOfKeys(tx, shop, wanted) : [];
   const profileOf = (key: string | null) => (key ? aliases.find((a) => a.key === key)?.profileId : undefined);
   const cache = new Map<string, Candidate[]>();
-  if (keys.customer) evidence.byCustomerId = await candidatesForProfile(tx, shop, profileOf(keys.customer), before, cache);
-  if (keys.email) evidence.byEmailHash = await candidatesForProfile(tx, shop, profileOf(keys.email), before, cache);
-  if (keys.phone) evidence.byPhoneHash = await candidatesForProfile(tx, shop, profileOf(keys.phone), before, cache);
+  if (keys.customer) evidence.byCustomerId = await candidatesForProfile(tx, shop, profileOf(keys.customer), before, cache, skipBots);
+  if (keys.email) evidence.byEmailHash = await candidatesForProfile(tx, shop, profileOf(keys.email), before, cache, skipBots);
+  if (keys.phone) evidence.byPhoneHash = await candidatesForProfile(tx, shop, profileOf(keys.phone), before, cache, skipBots);
   return { evidence, consentBits, pageUrl };
 }
 
@@ -155,11 +161,13 @@ async function consentOfSession(tx: Tx, shop: string, sessionId: string | null, 
   return latestConsentOfClient(tx, shop, session.clientId, new Date(orderAt + CLOCK_SKEW_MS));
 }
 
-async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number): Promise<void> {
+async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number, skipBots: boolean): Promise<void> {
   await deleteOrderAttribution(tx, shop, f.orderId);
   if (!profileId || f.isTest) return;
   const lookbackMs = lookbackDays * 86_400_000;
-  const sessions = await sessionsOfProfileBetween(tx, shop, profileId, new Date(f.createdAt - lookbackMs), new Date(f.createdAt));
+  // Bot filtering on: a bot's sessions earn no credit.
+  const bots = new Set(skipBots ? await botSessionIdsOfProfile(tx, shop, profileId) : []);
+  const sessions = (await sessionsOfProfileBetween(tx, shop, profileId, new Date(f.createdAt - lookbackMs), new Date(f.createdAt))).filter((s) => !bots.has(s.id));
   if (sessions.length === 0) return;
   const byId = new Map(sessions.map((s) => [s.id, s]));
   const credits = attribute(
@@ -219,8 +227,8 @@ interface ReconcileOutcome {
 async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: ReconcileInput): Promise<ReconcileOutcome> {
   const { shop, facts: f, settings, at, existing } = input;
   if (f.redacted) return rewriteRedactedOrder(tx, deps, input);
-  const exact = input.exact ?? (await exactEvents(tx, shop, f));
-  const { evidence, consentBits: eventConsent, pageUrl } = await gatherEvidence(tx, shop, f, exact);
+  const exact = input.exact ?? (await exactEvents(tx, shop, f, settings));
+  const { evidence, consentBits: eventConsent, pageUrl } = await gatherEvidence(tx, shop, f, exact, settings.botFiltering);
   const match: MatchResult = matchOrder(f, evidence, { lookbackMs: settings.attributionLookbackDays * 86_400_000 });
   const profileId = match.profileId ?? input.identityProfileId;
   const consentBits = eventConsent ?? (await consentOfSession(tx, shop, match.sessionId, f.createdAt));
@@ -255,7 +263,7 @@ async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: Rec
   };
   if (existing) await updateOrder(tx, existing.id, orderData);
   else await insertOrder(tx, shop, f.orderId, orderData);
-  await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays);
+  await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays, settings.botFiltering);
   await writeConversions(tx, deps, shop, f, enrichment, refunds, at);
   return { match, refunds };
 }
@@ -355,10 +363,10 @@ export const ORDER_WAIT_FOR_EVENTS_MS = 120_000;
 export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date, opts: { receivedAt?: Date } = {}): Promise<HandlerResult> {
   const parsed = OrderWebhookSchema.safeParse(parseJson(raw));
   if (!parsed.success) return { kind: "rejected", reason: `order payload is malformed: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` };
-  const factsResult = toOrderFacts(parsed.data, extractExactIds(raw));
+  const settings = await readShopSettings(deps.db, shop);
+  const factsResult = toOrderFacts(parsed.data, extractExactIds(raw), { upsellAppIds: settings.upsellAppIds });
   if (factsResult.kind === "invalid") return { kind: "rejected", reason: factsResult.reason };
   const f = factsResult.facts;
-  const settings = await readShopSettings(deps.db, shop);
 
   return deps.db.$transaction(
     async (tx): Promise<HandlerResult> => {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+import type { Db } from "~/db.server";
 import {
   CustomersDataRequestWebhookSchema,
   CustomersRedactWebhookSchema,
@@ -19,6 +21,8 @@ import {
   deliveriesOfConversions,
   dropCustomerExports,
   findCustomerData,
+  findDataRequestExport,
+  listDataRequests,
   pixelEventsOfProfiles,
   recordPrivacyRequest,
   redactPendingWebhooksOfOrders,
@@ -105,6 +109,7 @@ export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string,
     generatedAt: at.toISOString(),
     shop,
     customerId: keys.customerId,
+    dataRequestId: parsed.data.data_request?.id != null ? String(parsed.data.data_request.id) : null,
     note: "Everything Trueline holds on this customer: orders (with the personal fields Shopify sent), the shopper profile and its identifiers, storefront sessions and events, conversions and what was sent to each ad platform.",
     orders: orders.map((o) => ({ orderId: o.orderId, name: o.name, kind: o.kind, createdAt: o.shopifyCreatedAt, facts: JSON.parse(o.facts) as unknown, explanation: JSON.parse(o.explanation) as unknown })),
     profiles: profiles.map((p) => ({ id: p.id, customerId: p.customerId, identifiers: JSON.parse(p.identifiers) as unknown, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt })),
@@ -204,4 +209,47 @@ export async function handleScopesUpdate(deps: ProcessDeps, shop: string, raw: s
   if (!current) return { kind: "rejected", reason: "app/scopes_update payload has no current scopes" };
   await setShopSessionScopes(deps.db, shop, current.join(","));
   return { kind: "processed", note: `scopes now ${current.join(",")}` };
+}
+
+/** How many data requests the Privacy page lists (newest first). */
+export const DATA_REQUESTS_SHOWN = 200;
+
+export interface DataRequestRow {
+  id: string;
+  receivedAt: string;
+  /** Who asked, as Shopify names the customer (the customer id; never an email or phone). */
+  customer: string;
+  status: "ready" | "deleted";
+  summary: string;
+}
+
+/**
+ * The Privacy page: the shop's customers/data_request exports, for the merchant to send to
+ * the customer (Shopify forwards the request; the merchant answers it). An export whose
+ * customer was later redacted (customers/redact) is listed as deleted.
+ */
+export async function getDataRequestsPage(db: Db, shop: string): Promise<{ rows: DataRequestRow[]; limit: number }> {
+  const rows = await listDataRequests(db, shop, DATA_REQUESTS_SHOWN);
+  return {
+    limit: DATA_REQUESTS_SHOWN,
+    rows: rows.map((r) => ({
+      id: r.id,
+      receivedAt: r.createdAt.toISOString(),
+      customer: r.customerId ? `Customer ${r.customerId}` : "No customer id (named by email, phone or orders)",
+      status: r.summary.startsWith("export deleted") ? "deleted" : "ready",
+      summary: r.summary,
+    })),
+  };
+}
+
+const DataRequestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** One data request's export as a JSON download, or null (unknown id, another shop's, or deleted). */
+export async function getDataRequestExport(db: Db, shop: string, id: unknown): Promise<{ filename: string; json: string } | null> {
+  const parsed = DataRequestIdSchema.safeParse(id);
+  if (!parsed.success) return null;
+  const row = await findDataRequestExport(db, shop, parsed.data);
+  if (!row || row.export === null) return null;
+  const who = row.customerId ? `customer-${row.customerId}` : row.id;
+  return { filename: `trueline-data-request-${row.createdAt.toISOString().slice(0, 10)}-${who}.json`, json: row.export };
 }

@@ -14,7 +14,7 @@ describe("settings form", () => {
   it("parses a valid form into ShopSettings (checkbox absent = off)", () => {
     expect(parseSettingsForm(valid)).toEqual({
       kind: "saved",
-      settings: { attributionLookbackDays: 30, sessionTimeoutMinutes: 30, retentionDays: 180, deliveryThresholdPercent: 95, proxySubpath: "trueline", botFiltering: true },
+      settings: { attributionLookbackDays: 30, sessionTimeoutMinutes: 30, retentionDays: 180, deliveryThresholdPercent: 95, proxySubpath: "trueline", botFiltering: true, upsellAppIds: [] },
     });
     const { botFiltering: _off, ...noBots } = valid;
     const r = parseSettingsForm({ ...noBots, deliveryThresholdPercent: "97.5" });
@@ -30,6 +30,15 @@ describe("settings form", () => {
     ["proxySubpath", "Apps/Trueline", "Enter 1 to 30 lowercase letters, digits or hyphens"],
   ])("%s = %j → field error", (field, value, message) => {
     expect(parseSettingsForm({ ...valid, [field]: value })).toEqual({ kind: "invalid", fieldErrors: { [field]: message } });
+  });
+
+  it("reads upsell app ids separated by commas, spaces or new lines (repeats once)", () => {
+    const r = parseSettingsForm({ ...valid, upsellAppIds: " 2329312, 4383523\n2329312 " });
+    expect(r.kind === "saved" && r.settings.upsellAppIds).toEqual(["2329312", "4383523"]);
+    expect(parseSettingsForm({ ...valid, upsellAppIds: "2329312, ReConvert" })).toEqual({
+      kind: "invalid",
+      fieldErrors: { upsellAppIds: "Enter app ids as whole numbers (at most 50), separated by commas" },
+    });
   });
 
   it("reports every bad field at once", () => {

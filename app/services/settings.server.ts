@@ -17,6 +17,8 @@ export const SettingsFormSchema = z.object({
   deliveryThresholdPercent: strictNumber,
   proxySubpath: z.string().trim(),
   botFiltering: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+  // One field of app ids, separated by commas, spaces or new lines; absent or empty = none.
+  upsellAppIds: z.preprocess((v) => (typeof v === "string" ? [...new Set(v.split(/[\s,]+/).filter((id) => id !== ""))] : v === undefined ? [] : v), z.array(z.string())),
 });
 
 export type SaveSettingsResult = { kind: "saved"; settings: ShopSettings } | { kind: "invalid"; fieldErrors: Partial<Record<SettingsField, string>> };
@@ -60,6 +62,7 @@ const LIMITS: Partial<Record<SettingsField, string>> = {
   retentionDays: "a whole number of days from 7 to 730",
   deliveryThresholdPercent: "a percentage from 0 to 100",
   proxySubpath: "1 to 30 lowercase letters, digits or hyphens",
+  upsellAppIds: "app ids as whole numbers (at most 50), separated by commas",
 };
 
 function messageOf(field: SettingsField, issue: z.core.$ZodIssue): string {

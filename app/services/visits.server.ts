@@ -52,7 +52,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
       }
       const events = await unprocessedPixelEvents(tx, limit);
       if (events.length === 0) return { count: 0, revisit };
-      const settingsByShop = new Map<string, { timeoutMs: number }>();
+      const settingsByShop = new Map<string, { timeoutMs: number; botFiltering: boolean }>();
       const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
       const locked = new Set<string>();
       const destinationsByShop = new Map<string, DestinationRecord[]>();
@@ -82,7 +82,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         let settings = settingsByShop.get(e.shop);
         if (!settings) {
           const s = await readShopSettings(tx, e.shop);
-          settings = { timeoutMs: s.sessionTimeoutMinutes * 60_000 || DEFAULT_SESSION_TIMEOUT_MS };
+          settings = { timeoutMs: s.sessionTimeoutMinutes * 60_000 || DEFAULT_SESSION_TIMEOUT_MS, botFiltering: s.botFiltering };
           settingsByShop.set(e.shop, settings);
         }
         const identity = readStoredIdentity(e.identity);
@@ -151,8 +151,9 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
         else eventGroups.set(groupKey, { profileId, sessionId, ids: [e.id] });
 
         // Server-side copies of storefront events (same event id as the browser's, so the
-        // platforms deduplicate), for destinations that want them; bots are never forwarded.
-        if (!e.isBot) {
+        // platforms deduplicate), for destinations that want them; with bot filtering on (the
+        // shop's setting), events the pixel marked as a bot's are not forwarded.
+        if (!(e.isBot && settings.botFiltering)) {
           const conversion = storefrontConversion({
             eventId: e.eventId,
             name: e.name,

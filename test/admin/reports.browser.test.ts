@@ -291,10 +291,11 @@ describe("report pages in Chromium", () => {
 
     await admin.page.getByLabel("Attribution lookback").fill("14");
     await admin.page.getByLabel("Delivery threshold").fill("90");
+    await admin.page.getByLabel("Post-purchase upsell apps").fill("2329312, 4383523");
     await admin.page.getByRole("button", { name: "Save" }).click();
     await admin.page.getByText("Settings saved", { exact: true }).first().waitFor();
     const saved = JSON.parse((await db.shop.findUniqueOrThrow({ where: { domain: TEST_SHOP } })).settings) as Record<string, unknown>;
-    expect(saved).toMatchObject({ attributionLookbackDays: 14, deliveryThresholdPercent: 90 });
+    expect(saved).toMatchObject({ attributionLookbackDays: 14, deliveryThresholdPercent: 90, upsellAppIds: ["2329312", "4383523"] });
     expect(await admin.page.evaluate(() => (window as unknown as { __truelineToasts: Array<{ message: string }> }).__truelineToasts.map((t) => t.message))).toContain("Settings saved");
     // The other shops' settings are untouched.
     expect((await db.shop.findUniqueOrThrow({ where: { domain: OTHER_SHOP } })).settings).toBe("{}");
@@ -334,7 +335,12 @@ describe("report pages in Chromium", () => {
     }
     await admin.open("/app/settings");
     expect(await admin.page.getByLabel("Attribution lookback").inputValue()).toBe("30");
+    expect(await admin.page.getByLabel("Post-purchase upsell apps").inputValue()).toBe("");
+    expect(await admin.page.getByLabel("Filter bot traffic").isChecked()).toBe(true);
     await admin.screenshot("settings-defaults");
+    await admin.open("/app/privacy");
+    expect(await admin.page.getByText("No data requests yet").count()).toBe(1);
+    await admin.screenshot("privacy-empty");
     expect(admin.problems()).toEqual([]);
   });
 });

@@ -30,6 +30,9 @@ const ACCEPTED = [
   // releaseWaitingRefunds: (status, lockedUntil) reads only deliveries still waiting ("received"), a handful.
   "WebhookDelivery: shop not in the index used",
   "WebhookDelivery: topic not in the index used",
+  // botSessionIdsOfProfile (bot filtering on): [shop, profileId] narrows to one shopper's events;
+  // isBot is checked on those rows (an index with isBot would only pay for profiles with long histories).
+  "PixelEvent: isBot not in the index used",
 ];
 
 const SHOP = "orders-indexes.myshopify.com";

@@ -131,7 +131,19 @@ const cases: Case[] = [
     name: "separate upsell order, app marked by the merchant",
     payload: buildUpsellAppOrder({ tags: "" }),
     hints: { upsellAppIds: ["2329312"] },
-    expected: { kind: "upsell", isTest: false, reason: "created by app 2329312, which the merchant marked as a post-purchase upsell app" },
+    expected: { kind: "upsell", isTest: false, reason: "created by app 2329312, which the shop's settings list as a post-purchase upsell app" },
+  },
+  {
+    name: "separate upsell order, app in the known upsell apps",
+    payload: buildUpsellAppOrder({ tags: "" }),
+    hints: { knownUpsellApps: [{ appId: "2329312", name: "Example Upsell", source: "test" }] },
+    expected: { kind: "upsell", isTest: false, reason: "created by app 2329312 (Example Upsell), a known post-purchase upsell app" },
+  },
+  {
+    name: "an app in neither list, untagged: another app's order",
+    payload: buildUpsellAppOrder({ tags: "" }),
+    hints: { upsellAppIds: ["999"] },
+    expected: { kind: "other_channel", isTest: false, reason: 'source_name "2329312": created through the API by app 2329312' },
   },
   {
     name: "an upsell app id on a web checkout is not an upsell",

@@ -13,8 +13,9 @@
  * 2. pos: source_name "pos" (or app_id 129785 when source_name is missing [recall]).
  * 3. draft: source_name "shopify_draft_order", or a completed draft pointing here.
  * 4. upsell: a SEPARATE order made by a post-purchase upsell app: the app id is
- *    one the merchant marked as an upsell app, or an "upsell"/"post-purchase"
- *    tag. Shopify's own post-purchase extension does not make a new order: it
+ *    one the merchant listed in Settings ("Post-purchase upsell apps"), or one of
+ *    KNOWN_UPSELL_APPS (docs/platform/shopify.md "Post-purchase upsell apps"), or an
+ *    "upsell"/"post-purchase" tag. Shopify's own post-purchase extension does not make a new order: it
  *    edits the original (see diffOrderVersions in order-facts.ts), which stays
  *    "online".
  * 5. subscription_first: a line item with a selling plan, the origin order of a
@@ -47,9 +48,27 @@ export interface OrderKindHints {
   isSubscriptionOrigin?: boolean;
   /** A completed draft order (draft_orders/update) named this order; the draft's id. */
   completedDraftOrderId?: string | null;
-  /** App ids (decimal strings) the merchant identified as upsell apps that create separate orders. */
+  /** App ids (decimal strings) the merchant identified as upsell apps that create separate orders (shop setting). */
   upsellAppIds?: readonly string[];
+  /** The documented defaults (KNOWN_UPSELL_APPS unless given). */
+  knownUpsellApps?: readonly KnownUpsellApp[];
 }
+
+/** A post-purchase upsell app known to create a separate order, with where its app id was published. */
+export interface KnownUpsellApp {
+  appId: string;
+  name: string;
+  source: string;
+}
+
+/**
+ * Defaults: upsell apps whose separate orders carry a published app id. Empty on purpose:
+ * no app vendor publishes the app id its orders carry, and the popular post-purchase apps
+ * (Zipify OneClickUpsell, ReConvert, AfterSell) add the offer to the ORIGINAL order through
+ * Shopify's post-purchase extension (an edit, not a new order). A merchant whose upsell app
+ * does make a second order adds that app's id in Settings; see docs/platform/shopify.md.
+ */
+export const KNOWN_UPSELL_APPS: readonly KnownUpsellApp[] = [];
 
 export interface OrderKindResult {
   kind: OrderKind;
@@ -128,7 +147,11 @@ export function classifyOrderKind(order: OrderWebhook, hints: OrderKindHints = {
   }
 
   if (appId !== null && source !== "web" && (hints.upsellAppIds ?? []).includes(appId)) {
-    return result("upsell", `created by app ${appId}, which the merchant marked as a post-purchase upsell app`);
+    return result("upsell", `created by app ${appId}, which the shop's settings list as a post-purchase upsell app`);
+  }
+  const known = appId !== null && source !== "web" ? (hints.knownUpsellApps ?? KNOWN_UPSELL_APPS).find((app) => app.appId === appId) : undefined;
+  if (known !== undefined) {
+    return result("upsell", `created by app ${appId} (${known.name}), a known post-purchase upsell app`);
   }
   const upsellTag = tags.find((tag) => UPSELL_TAGS.has(tag));
   if (upsellTag !== undefined) {
