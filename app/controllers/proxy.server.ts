@@ -143,19 +143,19 @@ export async function proxyPreflight(request: Request): Promise<Response> {
   return json({ error: "use POST" }, 405, { Allow: "POST, OPTIONS" });
 }
 
-/** GET /proxy/restore?clientId=… (cookie restoration for the pixel). */
+/** GET /proxy/restore?clientId=… (cookie restoration for the pixel, ADR 0027: only what this clientId itself reported). */
 export async function handleProxyRestore(request: Request): Promise<Response> {
   if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: CORS_HEADERS });
   const verified = await verifyProxy(request.url);
   if (!verified.ok) return toResponse(verified.answer);
   const clientId = new URL(request.url).searchParams.get("clientId") ?? "";
   if (!/^[A-Za-z0-9._:-]{1,128}$/.test(clientId)) return json({ error: "clientId is missing or malformed" }, 400);
-  if (!verified.installed) return json({ visitorId: null, clickIds: {} }, 200);
+  if (!verified.installed) return json({ visitorId: null, clickIds: {}, cookies: {} }, 200);
   const limits = rateLimiters();
   const ip = clientIp(request.headers.get("x-forwarded-for"));
   const ipWait = ip ? limits.ip.take(ip, Date.now()) : 0;
   if (ipWait > 0) return json({ error: "rate limited (ip)" }, 429, { "Retry-After": String(Math.max(1, Math.ceil(ipWait / 1000))) });
   const wait = limits.visitor.take(`${verified.shop}|${clientId}`, Date.now());
   if (wait > 0) return json({ error: "rate limited (visitor)" }, 429, { "Retry-After": String(Math.max(1, Math.ceil(wait / 1000))) });
-  return json(await restoreVisitor(prisma(), verified.shop, clientId), 200);
+  return json(await restoreVisitor(prisma(), verified.shop, clientId, Date.now()), 200);
 }

@@ -1,6 +1,5 @@
 import type { Prisma } from "@trueline/db-sqlite";
 import type { Db } from "~/db.server";
-import { identifierKey } from "~/core/sessions/profile-merge";
 
 /** The queries of sessionising (app/services/visits.server.ts), one function per operation. */
 
@@ -55,12 +54,15 @@ export async function markPixelEventsProcessed(tx: Tx, ids: string[], r: { profi
  * What the server remembers of a browser (by Shopify's clientId) in this shop: its profile and
  * the profile's first visitor alias. Null when the clientId is unknown.
  */
-export async function findRememberedVisitor(db: Db, shop: string, clientId: string) {
-  const alias = await db.profileAlias.findUnique({ where: { profile_alias_key: { shop, key: identifierKey("client", clientId) } } });
-  if (!alias) return null;
-  const [profile, visitor] = await Promise.all([
-    db.profile.findUnique({ where: { id: alias.profileId } }),
-    db.profileAlias.findFirst({ where: { shop, profileId: alias.profileId, key: { startsWith: "visitor:" } }, orderBy: { createdAt: "asc" } }),
-  ]);
-  return { profile, visitor };
+/**
+ * Cookie restoration (ADR 0027): the most recent stored events of ONE browser (shop +
+ * Shopify clientId), newest first, with what restoration reads of them. Never by profile.
+ */
+export async function recentEventsOfClient(db: Db, shop: string, clientId: string, limit: number) {
+  return db.pixelEvent.findMany({
+    where: { shop, clientId },
+    orderBy: { occurredAt: "desc" },
+    take: limit,
+    select: { receivedAt: true, consent: true, visitorId: true, identity: true },
+  });
 }

@@ -1,5 +1,6 @@
 import type { Db, DbProvider } from "~/db.server";
 import { readStoredIdentity } from "~/core/events/stored-identity";
+import { restoreFromEvents, type RestoreAnswer } from "~/core/identity/restore";
 import { classifyChannel } from "~/core/sessions/channel";
 import { campaignKeyOf, decideSession, DEFAULT_SESSION_TIMEOUT_MS } from "~/core/sessions/sessionize";
 import type { StampedValue } from "~/core/sessions/profile-merge";
@@ -16,10 +17,10 @@ import { msSinceIngest } from "~/lib/signals.server";
 import { saveConversion } from "~/data/conversions.server";
 import {
   createVisitSession,
-  findRememberedVisitor,
   latestVisitSession,
   markPixelEventsProcessed,
   oldestUnprocessedPixelEvent,
+  recentEventsOfClient,
   saveVisitSessionProgress,
   tryLockVisitsPass,
   unprocessedPixelEvents,
@@ -213,18 +214,17 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
 }
 
 /**
- * Cookie restoration: what the server remembers for a browser whose first-party
- * cookie and storage were cleared (Safari's 7-day / 24-hour caps). Looked up by
- * Shopify's clientId, through the signed app proxy, for the shop that signed it.
+ * Cookie restoration (ADR 0027): the visitor id, click ids and platform cookies one browser
+ * reported itself (same shop, same Shopify clientId, with ads consent), each cookie within
+ * its own lifetime. Never through the profile: profiles merge on data a stranger can type.
  */
-export async function restoreVisitor(
-  db: Db,
-  shop: string,
-  clientId: string,
-): Promise<{ visitorId: string | null; clickIds: Record<string, { value: string; at: number }> }> {
-  const remembered = await findRememberedVisitor(db, shop, clientId);
-  if (!remembered) return { visitorId: null, clickIds: {} };
-  const { profile, visitor } = remembered;
-  const ids = profile ? (JSON.parse(profile.identifiers) as { clickIds?: Record<string, { value: string; at: number }> }) : {};
-  return { visitorId: visitor ? visitor.key.slice("visitor:".length) : null, clickIds: ids.clickIds ?? {} };
+export async function restoreVisitor(db: Db, shop: string, clientId: string, now: number): Promise<RestoreAnswer> {
+  const rows = await recentEventsOfClient(db, shop, clientId, RESTORE_LOOKBACK_EVENTS);
+  return restoreFromEvents(
+    rows.map((r) => ({ receivedAt: r.receivedAt.getTime(), consent: r.consent, visitorId: r.visitorId, identity: readStoredIdentity(r.identity) })),
+    now,
+  );
 }
+
+/** The newest events of a browser read for a restore (its recent cookies are in the last few). */
+const RESTORE_LOOKBACK_EVENTS = 200;

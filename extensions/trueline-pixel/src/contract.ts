@@ -137,4 +137,6 @@ export interface Batch {
 export interface RestoreResponse {
   visitorId: string | null;
   clickIds: ClickIds;
+  /** Platform cookies this browser reported with ads consent, each with the seconds it may still live. */
+  cookies: Record<string, { value: string; maxAge: number }>;
 }

@@ -167,3 +167,27 @@ export function newVisitorId(cryptoImpl: Pick<Crypto, "getRandomValues"> & Parti
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/** The platform cookies the pixel sets back after a restore (ADR 0027). */
+export const RESTORABLE_COOKIES = ["_fbp", "_fbc", "_ga", "_ttp", "_scid", "_epik"] as const;
+const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]{1,512}$/;
+const MAX_RESTORE_AGE_S = 400 * 24 * 3600; // browsers keep no cookie longer (RFC 6265bis)
+
+/**
+ * The restored cookies to write: names on the list, missing from `jar` (the browser lost
+ * them), values that are plain cookie octets, a positive whole max-age of at most 400 days
+ * (what browsers allow). Untrusted JSON in, `[name, value, maxAge]` out.
+ */
+export function cookiesToRestore(raw: unknown, jar: Record<string, string>): Array<[string, string, number]> {
+  const out: Array<[string, string, number]> = [];
+  if (!raw || typeof raw !== "object") return out;
+  for (const name of RESTORABLE_COOKIES) {
+    const entry = (raw as Record<string, { value?: unknown; maxAge?: unknown } | undefined>)[name];
+    if (jar[name] !== undefined || !entry) continue;
+    const { value, maxAge } = entry;
+    if (typeof value === "string" && COOKIE_VALUE.test(value) && Number.isSafeInteger(maxAge) && (maxAge as number) > 0 && (maxAge as number) <= MAX_RESTORE_AGE_S) {
+      out.push([name, value, maxAge as number]);
+    }
+  }
+  return out;
+}

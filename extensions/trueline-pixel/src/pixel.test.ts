@@ -471,7 +471,7 @@ describe("identity with marketing consent", () => {
     expect(s.batches()[0]?.identity.visitorId).toBe("vid-new-1");
   });
 
-  test("one surviving copy is reused and the other re-created; no lookup; same-fbclid _fbc kept", async () => {
+  test("the localStorage copy is reused and the cookie re-created; the lost cookie jar asks the server once; same-fbclid _fbc kept", async () => {
     const existingFbc = `fb.1.1600000000000.${FBCLID}`;
     const s = sandbox({
       privacy: ALL,
@@ -480,11 +480,49 @@ describe("identity with marketing consent", () => {
     });
     s.publish("page_viewed");
     await vi.advanceTimersByTimeAsync(1000);
-    expect(s.calls.map((c) => c.init.method)).toEqual(["POST"]);
+    expect(s.calls.map((c) => c.init.method)).toEqual(["GET", "POST"]);
     expect(s.cookies.get("_tl_vid")).toBe("tlv-kept-1");
     expect(s.cookies.get("_fbc")).toBe(existingFbc);
     expect(s.batches()[0]?.identity.clickIds).toEqual({ fbclid: { value: FBCLID, at: 1600000000000 } });
     expect(s.batches()[0]?.identity.cookies).toEqual({ _fbc: existingFbc });
+  });
+
+  test("the cookie copy alone is enough: no lookup", async () => {
+    const s = sandbox({ privacy: ALL, cookies: { _tl_vid: "tlv-cookie-1" } });
+    s.publish("page_viewed");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(s.calls.map((c) => c.init.method)).toEqual(["POST"]);
+    expect(s.storage.get("_tl_vid")).toBe("tlv-cookie-1");
+  });
+
+  test("restored platform cookies are set back with their remaining lifetime, only where the browser lost them (ADR 0027)", async () => {
+    const s = sandbox({
+      privacy: ALL,
+      href: PRODUCT,
+      cookies: { _ga: "GA1.1.kept.1" },
+      respond: (call) =>
+        call.init.method === "GET"
+          ? Response.json({
+              visitorId: "tlv-restored-9",
+              clickIds: {},
+              cookies: {
+                _fbp: { value: "fb.1.1700000000000.42", maxAge: 5000 },
+                _ga: { value: "GA1.1.server.2", maxAge: 9000 },
+                _ttp: { value: "bad;value", maxAge: 100 },
+                _scid: { value: "scid-1", maxAge: 0 },
+                _epik: { value: "epik-1", maxAge: 10 ** 9 },
+                _tl_other: { value: "x", maxAge: 10 },
+              },
+            })
+          : new Response(null, { status: 202 }),
+    });
+    s.publish("page_viewed");
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(s.cookieWrites.filter((w) => !w.startsWith("_tl_vid="))).toEqual(["_fbp=fb.1.1700000000000.42; path=/; max-age=5000; samesite=lax; secure"]);
+    expect(s.cookies.get("_ga")).toBe("GA1.1.kept.1");
+    // The batch already carries the restored cookie.
+    expect(s.batches()[0]?.identity.cookies).toEqual({ _fbp: "fb.1.1700000000000.42", _ga: "GA1.1.kept.1" });
+    expect(s.batches()[0]?.identity.visitorId).toBe("tlv-restored-9");
   });
 
   test("a hanging restore lookup is abandoned after 3 s", async () => {

@@ -34,6 +34,7 @@ import {
 import {
   CLICK_IDS_KEY,
   VISITOR_KEY,
+  cookiesToRestore,
   cut,
   fbcToWrite,
   mergeClickIds,
@@ -220,10 +221,12 @@ export function startPixel(api: PixelApi, env: Env): void {
 
   /**
    * Visitor id + click ids, only ever called with marketing consent. Reads the
-   * cookie and localStorage copies; when BOTH are gone (Safari caps script-set
-   * storage, shoppers clear cookies) asks the server what it knew for this
-   * clientId; otherwise mints a new id. Then re-persists everything and writes
-   * _fbc for a new fbclid.
+   * cookie and localStorage copies; when the `_tl_vid` COOKIE is gone (the jar was
+   * cleared or capped: Safari deletes script-set cookies after 7 days) asks the server
+   * what this clientId itself reported (ADR 0027): the visitor id when localStorage lost
+   * it too, click ids, and the platform cookies the browser lost, set back with their
+   * remaining lifetime. Otherwise mints a new id. Then re-persists everything and
+   * writes _fbc for a new fbclid.
    */
   async function resolveAdIds(cid: string): Promise<AdIds | undefined> {
     try {
@@ -239,10 +242,12 @@ export function startPixel(api: PixelApi, env: Env): void {
       validVisitorId(jar[VISITOR_KEY]) ??
       validVisitorId(await safe(() => browser.localStorage.getItem(VISITOR_KEY), null));
     let clickIds = sanitizeClickIds(parseJson(await safe(() => browser.localStorage.getItem(CLICK_IDS_KEY), null)));
-    if (!visitorId) {
+    let lostCookies: Array<[string, string, number]> = [];
+    if (!jar[VISITOR_KEY]) {
       const restored = await restore(cid);
-      visitorId = validVisitorId(restored?.visitorId);
+      visitorId ??= validVisitorId(restored?.visitorId);
       clickIds = mergeClickIds(sanitizeClickIds(restored?.clickIds), clickIds);
+      lostCookies = cookiesToRestore(restored?.cookies, jar);
     }
     visitorId ??= env.newId();
     clickIds = mergeClickIds(clickIds, landingClickIds);
@@ -257,6 +262,10 @@ export function startPixel(api: PixelApi, env: Env): void {
         () => browser.localStorage.setItem(VISITOR_KEY, visitorId),
       ];
       if (nonEmpty(clickIds)) writes.push(() => browser.localStorage.setItem(CLICK_IDS_KEY, JSON.stringify(clickIds)));
+      for (const [name, value, maxAge] of lostCookies) {
+        if (name === "_fbc" && fbc) continue; // a new ad click wins over the remembered one
+        writes.push(() => browser.cookie.set(`${name}=${value}; path=/; max-age=${maxAge}; samesite=lax${secure}`));
+      }
       if (fbc) writes.push(() => browser.cookie.set(`_fbc=${fbc}; path=/; max-age=${FBC_MAX_AGE_S}; samesite=lax${secure}`));
       await Promise.all(writes.map((w) => safe(w, undefined)));
     }
