@@ -177,6 +177,20 @@ export default function Onboarding() {
                 </InlineStack>
               </BlockStack>
             </Card>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  4. Optional: add the browser companion
+                </Text>
+                <Text as="p">
+                  If you also want your ad platforms' browser tags (Meta, TikTok, Google Analytics 4, Pinterest, Snapchat), add Trueline's companion as a
+                  custom pixel: it sends the same event ids as Trueline's server events, so every conversion is counted once.
+                </Text>
+                <InlineStack>
+                  <Button url="/app/companion">Open the browser companion</Button>
+                </InlineStack>
+              </BlockStack>
+            </Card>
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -24,6 +24,7 @@ export default function App() {
         </Link>
         <Link to="/app/onboarding">Set up</Link>
         <Link to="/app/destinations">Destinations</Link>
+        <Link to="/app/companion">Browser companion</Link>
         <Link to="/app/logs">Logs</Link>
         <Link to="/app/attribution">Attribution</Link>
         <Link to="/app/data-quality">Data quality</Link>

@@ -14,7 +14,7 @@ const DAY_S = 24 * 3600;
 /**
  * How long each platform's own tag keeps its cookie (the expiry it sets, refreshed on each
  * visit). A restored cookie expires at `last seen by us + this lifetime`, so it never lives
- * longer than the platform's tag would have kept it. Sources: docs/platform/cookies.md.
+ * longer than the platform's tag would have kept it. Sources: docs/platform/ad-platforms.md, "Cookie lifetimes".
  */
 export const COOKIE_LIFETIME_S = {
   _fbp: 90 * DAY_S, // Meta: 90 days

@@ -44,6 +44,14 @@ export const PinterestConfigSchema = z.object({
     .regex(/^\S+$/, "The access token cannot contain spaces"),
   /** Which Shopify id matches the Pinterest catalog's item ids. */
   contentIdSource: ContentIdSourceSchema.default("variant"),
+  /**
+   * The Pinterest tag id (Ads Manager → Conversions → Tag manager), used only by the browser
+   * companion (ADR 0028) to load the tag; never sent to the API. Optional.
+   */
+  tagId: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+    z.string().trim().regex(/^[0-9]{5,20}$/, "The tag id is the number shown in Ads Manager → Conversions → Tag manager").optional(),
+  ),
 });
 export type PinterestConfig = z.infer<typeof PinterestConfigSchema>;
 

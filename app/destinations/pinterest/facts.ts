@@ -15,6 +15,7 @@ export const pinterestFacts: PlatformFacts<PinterestConfig> = {
     adAccountId: { label: "Ad account id", help: "Ads Manager → the number in the account switcher (up to 18 digits)." },
     accessToken: { label: "Conversion access token", help: "Ads Manager → Conversions → Conversion access token → Generate." },
     contentIdSource: CONTENT_ID_TEXT,
+    tagId: { label: "Tag id (optional)", help: "Ads Manager → Conversions → Tag manager → the tag id. Only needed for the browser companion, which loads the Pinterest tag with the same event ids as Trueline's server events." },
   },
   testEventCaveat: () => null,
   matchQuality: {
