@@ -3,7 +3,7 @@ import { createHash, createHmac } from "node:crypto";
 /**
  * OAuth 1.0a request signing (RFC 5849, HMAC-SHA1), as the X Ads API requires.
  * Pure: the timestamp comes from the caller's clock (BuildContext.now) and the nonce is derived
- * from the request itself (SHA-256 of time, URL and body), so the same request built twice is
+ * from the request itself (SHA-256 of the time in ms, URL and body), so the same request built twice in the same millisecond is
  * byte-identical and two different requests never share a nonce (ADR 0035).
  * A JSON body is not part of the signature (only form-encoded bodies are, RFC 5849 §3.4.1.3).
  */
@@ -47,7 +47,9 @@ export function oauth1Signature(
 /** The Authorization header for a request sent at `nowMs` with `body` (any JSON-able value). */
 export function oauth1Header(method: string, url: string, body: unknown, credentials: OAuth1Credentials, nowMs: number): string {
   const timestamp = String(Math.floor(nowMs / 1000));
-  const nonce = createHash("sha256").update(`${timestamp}\n${method}\n${url}\n${JSON.stringify(body)}`).digest("hex").slice(0, 32);
+  // Milliseconds, not the seconds of oauth_timestamp: a resend of the same body a moment later
+  // (a retry) must not repeat a nonce, which an OAuth server may refuse as a replay.
+  const nonce = createHash("sha256").update(`${nowMs}\n${method}\n${url}\n${JSON.stringify(body)}`).digest("hex").slice(0, 32);
   const oauth: Record<string, string> = {
     oauth_consumer_key: credentials.consumerKey,
     oauth_nonce: nonce,
