@@ -4,8 +4,7 @@
  *
  * Docs: https://docs.x.com/x-ads-api/measurement/web-conversions ,
  *       https://developer.x.com/en/docs/x-ads-api/measurement/web-conversions/conversions ,
- *       https://developer.x.com/en/docs/authentication/oauth-1-0a/creating-a-signature ,
- *       https://developer.x.com/en/docs/x-ads-api/response-codes
+ *       https://developer.twitter.com/en/docs/authentication/oauth-1-0a/creating-a-signature
  *
  * The OAuth 1.0a signature is verified for real (RFC 5849 base string over the URL the client
  * requested, this stand-in's host and port included): wrong consumer key, token or either secret

@@ -11,7 +11,7 @@ import { retryAfterMs } from "../shared/retry-after";
  * NOT_AUTHORIZED (OAuth signature, tokens), 403 UNAUTHORIZED_CLIENT_APPLICATION (no Ads API access),
  * 404 NOT_FOUND (pixel), 429 TOO_MANY_REQUESTS (rate limit, reset in x-rate-limit-reset),
  * 5xx OVER_CAPACITY / SERVICE_UNAVAILABLE.
- * https://developer.x.com/en/docs/x-ads-api/response-codes
+ * (The Ads API's general error codes; the conversions page lists none, so the HTTP status decides.)
  */
 
 const BodySchema = z.object({

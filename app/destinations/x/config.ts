@@ -8,7 +8,7 @@ import { withBaseUrl } from "../shared/url";
  * Authentication: OAuth 1.0a user context (HMAC-SHA1), the X Ads API's documented scheme.
  * Docs: https://docs.x.com/x-ads-api/measurement/web-conversions
  *       https://developer.x.com/en/docs/x-ads-api/measurement/web-conversions/conversions
- *       https://developer.x.com/en/docs/authentication/oauth-1-0a
+ *       https://developer.twitter.com/en/docs/authentication/oauth-1-0a/creating-a-signature
  */
 export const X_API_VERSION = "12";
 export const X_ORIGIN = "https://ads-api.x.com";

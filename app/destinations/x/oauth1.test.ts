@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { baseStringUri, oauth1Header, oauth1Signature, percentEncode } from "./oauth1";
 
 /**
- * The worked example of X's "Creating a signature" page (developer.x.com/en/docs/authentication/oauth-1-0a/creating-a-signature):
+ * The worked example of X's "Creating a signature" page (developer.twitter.com/en/docs/authentication/oauth-1-0a/creating-a-signature):
  * the same parameters must give the published signature. Its `status` is a form field there; the
  * base string sorts every parameter whatever its source, so it is passed in the query here.
  */
