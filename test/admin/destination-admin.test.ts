@@ -21,7 +21,7 @@ import { startStandins, type Standins } from "../standins";
 /**
  * The destinations admin service against a real database and every platform stand-in:
  * the form of each adapter, saving through its configSchema, secrets write-only, and
- * "send test event" through the worker's sender for all six platforms, good and bad token.
+ * "send test event" through the worker's sender for every platform, good and bad token.
  */
 const OTHER_SHOP = "trueline-other.myshopify.com";
 const adapterOf = (kind: DestinationKind) => (destinations as Record<DestinationKind, DestinationAdapter<unknown>>)[kind];
@@ -157,7 +157,7 @@ describe("destinations admin service against the stand-ins", () => {
     expect(await db.destination.count({ where: { shop: OTHER_SHOP } })).toBe(0);
   });
 
-  it("lists all six platforms per shop and pauses only the shop's own rows", async () => {
+  it("lists every platform per shop and pauses only the shop's own rows", async () => {
     const ours = await listDestinationsForAdmin(deps, TEST_SHOP);
     expect(ours.map((d) => d.kind)).toEqual([...DESTINATION_KINDS]);
     expect(ours.every((d) => d.status.kind === "active")).toBe(true);
