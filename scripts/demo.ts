@@ -1,6 +1,6 @@
 /**
  * `npm run demo`: the whole pipeline offline, on the embedded default (SQLite, one process).
- * Starts the real server, a demo shop with an offline session and six destinations aimed
+ * Starts the real server, a demo shop with an offline session and a destination per registered platform aimed
  * at local stand-ins of the ad platforms, then drives storefront traffic and orders through
  * the same HTTP endpoints Shopify would call, signed the way Shopify signs them, and prints
  * what happened. `--keep` leaves the server running for a look around.

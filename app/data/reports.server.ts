@@ -132,7 +132,7 @@ export const PRESENCE_FILTERS: Record<QualityField, Prisma.PixelEventWhereInput>
   scClickId: has("identity", "ScCid"),
   scCookie: has("identity", "_scid"),
   epik: anyOf(has("identity", "epik"), has("identity", "_epik")),
-  otherClickId: anyOf(has("identity", "msclkid"), has("identity", "twclid"), has("identity", "li_fat_id")),
+  otherClickId: anyOf(has("identity", "msclkid"), has("identity", "twclid"), has("identity", "li_fat_id"), has("identity", "rdt_cid")),
   ip: { ip: { not: null } },
   userAgent: { userAgent: { not: null } },
   value: has("data", "value"),

@@ -10,7 +10,17 @@ import type { MatchWeights } from "../core/quality/match-quality";
  * the request and classify the response; app/lib/http-sender.server.ts does the I/O.
  */
 
-export const DESTINATION_KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
+export const DESTINATION_KINDS = [
+  "meta",
+  "tiktok",
+  "ga4",
+  "google-ads",
+  "pinterest",
+  "snapchat",
+  "microsoft",
+  "reddit",
+  "x",
+] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 export type { HttpRequestSpec, HttpResponseSnapshot };

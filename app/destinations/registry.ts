@@ -2,9 +2,12 @@ import type { DestinationAdapter, DestinationKind } from "./destination";
 import { ga4 } from "./ga4";
 import { googleAds } from "./google-ads";
 import { meta } from "./meta";
+import { microsoft } from "./microsoft";
 import { pinterest } from "./pinterest";
+import { reddit } from "./reddit";
 import { snapchat } from "./snapchat";
 import { tiktok } from "./tiktok";
+import { x } from "./x";
 import { withRetryableStatuses } from "./shared/retryable-status";
 
 /**
@@ -26,6 +29,9 @@ export const destinations = {
   "google-ads": withRetryableStatuses(googleAds),
   pinterest: withRetryableStatuses(pinterest),
   snapchat: withRetryableStatuses(snapchat),
+  microsoft: withRetryableStatuses(microsoft),
+  reddit: withRetryableStatuses(reddit),
+  x: withRetryableStatuses(x),
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

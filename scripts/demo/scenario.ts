@@ -117,6 +117,10 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   // 6. Pinterest and Snapchat ads → buy.
   events += await visit(ctx, { clientId: "demo-pin", at: now - 6 * HOUR, url: "https://shop.example.com/?utm_source=pinterest&utm_medium=paid_social&utm_campaign=pins&epik=dj0yJnU9demoPin", checkout: { token: "ck-demo-pin", orderId: 7100000000006n, email: "dee.pin@example.com" } });
   events += await visit(ctx, { clientId: "demo-snap", at: now - 7 * HOUR, url: "https://shop.example.com/?utm_source=snapchat&utm_medium=paid_social&utm_campaign=story&ScCid=demoSnapClick", checkout: { token: "ck-demo-snap", orderId: 7100000000007n, email: "eve.snap@example.com" } });
+  // 7. Microsoft (Bing), Reddit and X ads → buy.
+  events += await visit(ctx, { clientId: "demo-bing", at: now - 8 * HOUR, url: "https://shop.example.com/?utm_source=bing&utm_medium=cpc&utm_campaign=brand&msclkid=5f1e2d3c4b5a69788796a5b4c3d2e1f0", checkout: { token: "ck-demo-bing", orderId: 7100000000015n, email: "gus.bing@example.com" } });
+  events += await visit(ctx, { clientId: "demo-reddit", at: now - 9 * HOUR, url: "https://shop.example.com/?utm_source=reddit&utm_medium=paid_social&utm_campaign=threads&rdt_cid=AQAAAZdemoRedditClick", checkout: { token: "ck-demo-reddit", orderId: 7100000000016n, email: "hal.reddit@example.com" } });
+  events += await visit(ctx, { clientId: "demo-x", at: now - 10 * HOUR, url: "https://shop.example.com/?utm_source=x&utm_medium=paid_social&utm_campaign=launch&twclid=23opevjtdemoXclick", checkout: { token: "ck-demo-x", orderId: 7100000000017n, email: "ivy.x@example.com" } });
 
   const jane = (id: bigint, email: string, extra: Partial<RestOrder> = {}) =>
     buildCustomer({ id, email, first_name: email.split(".")[0]!.replace(/^./, (c) => c.toUpperCase()), last_name: "Demo", ...extra });
@@ -131,6 +135,9 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   await hook("orders/create", web(7100000000005n, "ck-demo-direct", "dan.direct@example.com", now - 90 * 60_000 + 7 * 60_000, "/"));
   await hook("orders/create", web(7100000000006n, "ck-demo-pin", "dee.pin@example.com", now - 6 * HOUR + 7 * 60_000, "/?utm_source=pinterest&epik=dj0yJnU9demoPin"));
   await hook("orders/create", web(7100000000007n, "ck-demo-snap", "eve.snap@example.com", now - 7 * HOUR + 7 * 60_000, "/?utm_source=snapchat&ScCid=demoSnapClick"));
+  await hook("orders/create", web(7100000000015n, "ck-demo-bing", "gus.bing@example.com", now - 8 * HOUR + 7 * 60_000, "/?utm_source=bing&msclkid=5f1e2d3c4b5a69788796a5b4c3d2e1f0"));
+  await hook("orders/create", web(7100000000016n, "ck-demo-reddit", "hal.reddit@example.com", now - 9 * HOUR + 7 * 60_000, "/?utm_source=reddit&rdt_cid=AQAAAZdemoRedditClick"));
+  await hook("orders/create", web(7100000000017n, "ck-demo-x", "ivy.x@example.com", now - 10 * HOUR + 7 * 60_000, "/?utm_source=x&twclid=23opevjtdemoXclick"));
   // A shopper whose browser blocked the pixel; only the order's landing_site carries the gclid.
   await hook("orders/create", web(7100000000008n, "ck-demo-blocked", "finn.blocked@example.com", now - 50 * 60_000, "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked"));
   // Renewal of the email customer's subscription (no browser), POS sale to the same customer.
@@ -228,7 +235,7 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
         phone: has((c) => c.user.phone),
         ip: has((c) => c.user.ip),
         "user agent": has((c) => c.user.userAgent),
-        "click id": has((c) => c.clickIds.fbclid || c.clickIds.gclid || c.clickIds.ttclid || c.clickIds.sccid || c.clickIds.epik || c.clickIds.fbc),
+        "click id": has((c) => c.clickIds.fbclid || c.clickIds.gclid || c.clickIds.ttclid || c.clickIds.sccid || c.clickIds.epik || c.clickIds.fbc || c.clickIds.msclkid || c.clickIds.twclid || c.clickIds.rdtCid),
         cookie: has((c) => c.clickIds.fbp || c.clickIds.ttp || c.clickIds.scid || c.clickIds.gaClientId),
       },
     });

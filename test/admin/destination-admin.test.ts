@@ -21,7 +21,7 @@ import { startStandins, type Standins } from "../standins";
 /**
  * The destinations admin service against a real database and every platform stand-in:
  * the form of each adapter, saving through its configSchema, secrets write-only, and
- * "send test event" through the worker's sender for all six platforms, good and bad token.
+ * "send test event" through the worker's sender for every platform, good and bad token.
  */
 const OTHER_SHOP = "trueline-other.myshopify.com";
 const adapterOf = (kind: DestinationKind) => (destinations as Record<DestinationKind, DestinationAdapter<unknown>>)[kind];
@@ -116,13 +116,21 @@ describe("destinations admin service against the stand-ins", () => {
       expect(bad.caveat).toContain("No test event code is saved");
       good["config.testEventCode"] = "TEST12345";
     }
+    // Reddit likewise, with the test id of its Events Manager.
+    if (kind === "reddit") {
+      expect(bad.caveat).toContain("No test id is set");
+      good["config.testEventCode"] = "t2_test_123";
+    }
     expect(await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, good))).toMatchObject({ kind: "saved", created: false });
     const ok = await sendTestEvent(deps, TEST_SHOP, kind);
     if (ok.kind !== "sent") throw new Error(`expected a request, got ${JSON.stringify(ok)}`);
     expect(ok.outcome.kind, `${ok.summary}\n${ok.response?.body}`).toBe("delivered");
     expect(standins.received(kind).length).toBe(before + 1);
-    expect(standins.received(kind).at(-1)?.test).toBe(true);
-    if (kind !== "ga4") expect(ok.caveat).toBeNull();
+    // Microsoft and X document no test mode: the test event is real, and the caveat says so.
+    const noTestMode = kind === "microsoft" || kind === "x";
+    expect(standins.received(kind).at(-1)?.test).toBe(!noTestMode);
+    if (noTestMode) expect(ok.caveat).toContain("no test mode");
+    else if (kind !== "ga4") expect(ok.caveat).toBeNull();
     for (const k of secretKeys(kind)) expect(JSON.stringify(ok)).not.toContain(standins.credentials[kind][k]!);
     expect(JSON.stringify(ok)).not.toContain("test.buyer@example.com");
   });
@@ -149,7 +157,7 @@ describe("destinations admin service against the stand-ins", () => {
     expect(await db.destination.count({ where: { shop: OTHER_SHOP } })).toBe(0);
   });
 
-  it("lists all six platforms per shop and pauses only the shop's own rows", async () => {
+  it("lists every platform per shop and pauses only the shop's own rows", async () => {
     const ours = await listDestinationsForAdmin(deps, TEST_SHOP);
     expect(ours.map((d) => d.kind)).toEqual([...DESTINATION_KINDS]);
     expect(ours.every((d) => d.status.kind === "active")).toBe(true);

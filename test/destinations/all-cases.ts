@@ -3,9 +3,12 @@ import { destinations, type RegisteredDestinationKind } from "~/destinations/reg
 import { ga4Cases } from "./ga4.cases";
 import { googleAdsCases } from "./google-ads.cases";
 import { metaCases } from "./meta.cases";
+import { microsoftCases } from "./microsoft.cases";
 import { pinterestCases } from "./pinterest.cases";
+import { redditCases } from "./reddit.cases";
 import { snapchatCases } from "./snapchat.cases";
 import { tiktokCases } from "./tiktok.cases";
+import { xCases } from "./x.cases";
 import type { AdapterCases } from "./types";
 
 /**
@@ -19,6 +22,9 @@ export const ADAPTER_CASES: { [K in RegisteredDestinationKind]: AdapterCases<unk
   "google-ads": googleAdsCases as AdapterCases<unknown>,
   pinterest: pinterestCases as AdapterCases<unknown>,
   snapchat: snapchatCases as AdapterCases<unknown>,
+  microsoft: microsoftCases as AdapterCases<unknown>,
+  reddit: redditCases as AdapterCases<unknown>,
+  x: xCases as AdapterCases<unknown>,
 };
 
 /** Each registered adapter with its cases (the common interface is all the runners need). */

@@ -46,6 +46,9 @@ const PLATFORM_ERROR_BODIES: { [K in RegisteredDestinationKind]: unknown } = {
   },
   pinterest: { code: 2, message: "Authentication failed." },
   snapchat: { status: "FAILED", reason: "Invalid pixel id", errors: { codes: ["INVALID_PIXEL"], error_msgs: ["pixel not found"] } },
+  microsoft: { error: { code: "ValidationError", message: "One or multiple parameters did not pass validation checks, see details.", details: [{ index: 0, propertyName: "data[0].eventType", errorMessage: "'eventType' must be one of the following: pageLoad, custom." }] } },
+  reddit: { error: { code: "INVALID_INPUT", message: "invalid action_source" } },
+  x: { errors: [{ code: "UNAUTHORIZED_ACCESS", message: "This request is not properly authenticated" }], request: { params: {} } },
 };
 
 

@@ -53,6 +53,8 @@ export const FACTORY_CLICK_IDS: Readonly<ConversionClickIds> = {
   scid: "4f6d0a9c-3b1e-4c2a-9f7d-8e5b6a1c2d3e",
   epik: "dj0yJnU9bE1aS0VzZ2RpTzZpUmR4b3ZPVUNKcFB2SHpPRGJqV3MmcD0wJm49dVZXeFhORzZGRjZ0b2JCU0RBeGdqdyZ0PUFBQUFBR1VJbmVj",
   msclkid: "2d7a1f0c9b3e4a5f8c6d1e2f3a4b5c6d",
+  twclid: "23opevjt88psuo13lu8d020qkn",
+  rdtCid: "AQAAAZWuiA0DAAAAAB_Kb2VYbSMGSUx1ZXGrY2h6bUZb",
   gaClientId: "1162820436.1749482504",
   gaSessionId: "1747132561",
 };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCustomer, buildOnlineOrder, gid } from "../factories/order-factory";
 import type { Db } from "~/db.server";
-import { startStandins, type Standins } from "../standins";
+import { startStandins, STANDIN_KINDS, type Standins } from "../standins";
 import type { RunningApp } from "../support/app-server";
 import { snapshotState, type StateSnapshot } from "./snapshot";
 import { deliver, HOUR, iso, MINUTE, prepareDatabase, resumeDestinations, sendPixel, settle, startServer, visitBatch, type Visit } from "./support";
@@ -71,7 +71,7 @@ const FEEDS: Record<string, Feed> = {
   },
 };
 
-const PLATFORMS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
+const PLATFORMS = STANDIN_KINDS;
 
 describe("the final state does not depend on arrival order (issue 11 part 8)", () => {
   const final = new Map<string, StateSnapshot>();

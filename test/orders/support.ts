@@ -244,7 +244,7 @@ export interface Visit {
   idPrefix?: string;
 }
 
-const URL_CLICK_IDS = ["fbclid", "gclid", "gbraid", "wbraid", "ttclid", "ScCid", "epik", "msclkid"];
+const URL_CLICK_IDS = ["fbclid", "gclid", "gbraid", "wbraid", "ttclid", "ScCid", "epik", "msclkid", "twclid", "rdt_cid"];
 
 /** Click ids in a landing URL, as the pixel reads them. */
 export function clickIdsIn(url: string, at: number): Record<string, { value: string; at: number }> {

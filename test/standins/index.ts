@@ -13,7 +13,9 @@
 import { ga4Standin } from "./ga4";
 import { googleAdsStandin } from "./google-ads";
 import { metaStandin } from "./meta";
+import { microsoftStandin } from "./microsoft";
 import { pinterestStandin } from "./pinterest";
+import { redditStandin } from "./reddit";
 import {
   startStandinServer,
   type PlatformStandin,
@@ -21,6 +23,7 @@ import {
 } from "./server";
 import { snapchatStandin } from "./snapchat";
 import { tiktokStandin } from "./tiktok";
+import { xStandin } from "./x";
 import {
   STANDIN_KINDS,
   type StandinKind,
@@ -49,6 +52,9 @@ export { GA4_CREDENTIALS } from "./ga4";
 export { GOOGLE_ADS_CREDENTIALS } from "./google-ads";
 export { PINTEREST_CREDENTIALS } from "./pinterest";
 export { SNAPCHAT_CREDENTIALS } from "./snapchat";
+export { MICROSOFT_CREDENTIALS } from "./microsoft";
+export { REDDIT_CREDENTIALS } from "./reddit";
+export { X_CREDENTIALS } from "./x";
 
 const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   meta: metaStandin,
@@ -57,6 +63,9 @@ const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   "google-ads": googleAdsStandin,
   pinterest: pinterestStandin,
   snapchat: snapchatStandin,
+  microsoft: microsoftStandin,
+  reddit: redditStandin,
+  x: xStandin,
 };
 
 export async function startStandins(

@@ -21,6 +21,8 @@ import {
   type StandinKind,
   type Standins,
 } from "./index";
+import { STANDIN_KINDS } from "./types";
+import { microsoftCall, microsoftEvent, redditCall, redditEvent, xCall, xConversion } from "./requests-14a";
 
 /** Fixed stand-in clock: 2026-11-20 12:00:00 UTC. */
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
@@ -379,6 +381,12 @@ function validCall(kind: StandinKind, id = "order-1"): Promise<Result> {
       return send.pinterest({ data: [pinterestEvent({ event_id: id })] });
     case "snapchat":
       return send.snapchat({ data: [snapEvent({ event_id: id })] });
+    case "microsoft":
+      return microsoftCall(s, { data: [microsoftEvent(Math.floor(clock / 1000), { eventId: id })] });
+    case "reddit":
+      return redditCall(s, { data: { events: [redditEvent(clock, { metadata: { conversion_id: id } })] } });
+    case "x":
+      return xCall(s, { conversions: [xConversion(clock, { conversion_id: id })] }, { now: clock });
   }
 }
 
@@ -390,15 +398,11 @@ const SUCCESS_STATUS: Record<StandinKind, number> = {
   "google-ads": 200,
   pinterest: 200,
   snapchat: 200,
+  microsoft: 200,
+  reddit: 200,
+  x: 200,
 };
-const KINDS: StandinKind[] = [
-  "meta",
-  "tiktok",
-  "ga4",
-  "google-ads",
-  "pinterest",
-  "snapchat",
-];
+const KINDS: StandinKind[] = [...STANDIN_KINDS];
 
 async function waitFor(predicate: () => boolean, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
@@ -1367,6 +1371,9 @@ const AUTH_ERROR: Record<StandinKind, (r: Result) => unknown> = {
   "google-ads": (r) => [r.status, r.body.error.status],
   pinterest: (r) => [r.status, r.body.code],
   snapchat: (r) => [r.status, r.body.status],
+  microsoft: (r) => [r.status, r.body.error.code],
+  reddit: (r) => [r.status, r.body.error.code],
+  x: (r) => [r.status, r.body.errors[0].code],
 };
 const AUTH_EXPECTED: Record<StandinKind, unknown> = {
   meta: [400, 190],
@@ -1375,6 +1382,9 @@ const AUTH_EXPECTED: Record<StandinKind, unknown> = {
   "google-ads": [401, "UNAUTHENTICATED"],
   pinterest: [401, 2],
   snapchat: [401, "UNAUTHORIZED"],
+  microsoft: [401, "Unauthorized"],
+  reddit: [401, "UNAUTHORIZED"],
+  x: [401, "UNAUTHORIZED_ACCESS"],
 };
 const RATE_LIMIT: Record<StandinKind, (r: Result) => unknown> = {
   meta: (r) => [r.status, r.body.error.code, r.body.error.is_transient],
@@ -1383,6 +1393,9 @@ const RATE_LIMIT: Record<StandinKind, (r: Result) => unknown> = {
   "google-ads": (r) => [r.status, r.body.error.details[0].errors[0].errorCode],
   pinterest: (r) => [r.status, r.body.code],
   snapchat: (r) => [r.status],
+  microsoft: (r) => [r.status, r.body.error.code],
+  reddit: (r) => [r.status, r.body.error.code],
+  x: (r) => [r.status, r.body.errors[0].code],
 };
 const RATE_LIMIT_EXPECTED: Record<StandinKind, unknown> = {
   meta: [400, 17, true],
@@ -1391,6 +1404,9 @@ const RATE_LIMIT_EXPECTED: Record<StandinKind, unknown> = {
   "google-ads": [429, { quotaError: "RESOURCE_TEMPORARILY_EXHAUSTED" }],
   pinterest: [429, 8],
   snapchat: [429],
+  microsoft: [429, "TooManyRequests"],
+  reddit: [429, "RATE_LIMITED"],
+  x: [429, "TOO_MANY_REQUESTS"],
 };
 
 describe.each(KINDS)("%s faults", (kind) => {
@@ -1537,7 +1553,7 @@ describe("lifecycle and hygiene", () => {
   it("gives every platform its own port on 127.0.0.1", () => {
     const urls = Object.values(s.urls);
     expect(urls.every((u) => /^http:\/\/127\.0\.0\.1:\d+$/.test(u))).toBe(true);
-    expect(new Set(urls).size).toBe(6);
+    expect(new Set(urls).size).toBe(STANDIN_KINDS.length);
   });
 
   it("unknown routes get 404 and are counted", async () => {

@@ -10,6 +10,9 @@ export const STANDIN_KINDS = [
   "google-ads",
   "pinterest",
   "snapchat",
+  "microsoft",
+  "reddit",
+  "x",
 ] as const;
 export type StandinKind = (typeof STANDIN_KINDS)[number];
 

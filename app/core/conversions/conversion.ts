@@ -66,6 +66,10 @@ export interface ConversionClickIds {
   scid?: string;
   epik?: string;
   msclkid?: string;
+  /** X click id (twclid URL parameter). */
+  twclid?: string;
+  /** Reddit click id (rdt_cid URL parameter). */
+  rdtCid?: string;
   /** GA4 client id derived from the _ga cookie ("1234567890.1700000000"). */
   gaClientId?: string;
   gaSessionId?: string;

@@ -26,7 +26,7 @@ describe("storefrontConversion", () => {
       value: { shop: { amount: "50.00", currency: "EUR" }, presentment: { amount: "50.00", currency: "EUR" } },
       contents: [{ id: "81", variantId: "451", sku: undefined, title: undefined, quantity: 2, price: { shop: "25.00", presentment: "25.00" } }],
       user: { userAgent: "Mozilla/5.0", ip: "203.0.113.9", externalId: "prof_1" },
-      clickIds: { fbclid: "IwAR0x", fbp: "fb.1.1.2", gaClientId: "111.222" },
+      clickIds: { fbclid: "IwAR0x", twclid: "tw", fbp: "fb.1.1.2", gaClientId: "111.222" },
       consent: { analytics: true, marketing: true, saleOfData: true },
       isTest: false,
     });

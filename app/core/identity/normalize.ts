@@ -60,21 +60,39 @@ const PLAUSIBLE_EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(?:\.[^\s@\p{Cc}.]+)+$/u;
  * trim + lowercase (all platforms). `removeGmailDots` is for Google only (GA4 /
  * Google Ads enhanced conversions): "john.smith@gmail.com" → "johnsmith@gmail.com".
  * Meta/TikTok/Pinterest/Snap must NOT get it, or the hash no longer matches the
- * account (pitfall §7.1.3). "+tags" are never removed, for any platform.
+ * account (pitfall §7.1.3). "+tags" are kept unless the platform documents otherwise (EmailOptions).
  */
 export function normalizeEmail(
   raw: string | undefined,
-  opts: { removeGmailDots?: boolean } = {},
+  opts: EmailOptions = {},
 ): string | undefined {
   const value = basic(raw);
   if (value === undefined || !PLAUSIBLE_EMAIL.test(value)) return undefined;
-  if (!opts.removeGmailDots) return value;
   const at = value.lastIndexOf("@");
-  const local = value.slice(0, at);
+  let local = value.slice(0, at);
   const domain = value.slice(at + 1);
-  if (!GMAIL_DOMAINS.has(domain)) return value;
-  const dotless = local.replaceAll(".", "");
-  return dotless === "" ? undefined : `${dotless}@${domain}`;
+  if (opts.stripPlusAlias) {
+    const plus = local.indexOf("+");
+    if (plus >= 0) local = local.slice(0, plus);
+  }
+  if (opts.localPart === "no-dots" || (opts.removeGmailDots && GMAIL_DOMAINS.has(domain))) local = local.replaceAll(".", "");
+  if (opts.localPart === "alphanumeric") local = local.replace(/[^\p{L}\p{N}]/gu, "");
+  return local === "" ? undefined : `${local}@${domain}`;
+}
+
+/**
+ * How a platform canonicalises an address before hashing, beyond trim + lowercase:
+ *  - removeGmailDots: Google (GA4, Google Ads) only, gmail.com/googlemail.com local parts;
+ *  - stripPlusAlias: drop "+alias" from the local part (Microsoft UET CAPI, Reddit);
+ *  - localPart "no-dots": remove every "." of the local part on any domain (Microsoft UET CAPI);
+ *  - localPart "alphanumeric": keep only letters and digits of the local part (Reddit:
+ *    "Al.ice$+Apple@Example.Com" → "alice@example.com").
+ * The default (no options) is what Meta, TikTok, Pinterest, Snap and X document.
+ */
+export interface EmailOptions {
+  removeGmailDots?: boolean;
+  stripPlusAlias?: boolean;
+  localPart?: "keep" | "no-dots" | "alphanumeric";
 }
 
 // --------------------------------------------------------------------------- phone

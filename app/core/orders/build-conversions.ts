@@ -88,7 +88,7 @@ export function gaSessionIdFromCookie(value: string): string | null {
   return /^\d+$/.test(v) ? v : null;
 }
 
-/** Pixel / URL click-id names → ConversionClickIds keys. twclid and li_fat_id have no canonical slot yet. */
+/** Pixel / URL click-id names → ConversionClickIds keys. li_fat_id has no canonical slot here yet. */
 export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   fbclid: "fbclid",
   gclid: "gclid",
@@ -98,6 +98,8 @@ export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   sccid: "sccid",
   epik: "epik",
   msclkid: "msclkid",
+  twclid: "twclid",
+  rdt_cid: "rdtCid",
 };
 
 export function cookieTarget(name: string, value: string): [keyof ConversionClickIds, string] | null {

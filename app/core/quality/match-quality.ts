@@ -51,7 +51,7 @@ export const QUALITY_FIELD_LABELS: Record<QualityField, string> = {
   scClickId: "Snapchat click id",
   scCookie: "Snapchat _scid cookie",
   epik: "Pinterest click id (epik)",
-  otherClickId: "Other click ids (msclkid, twclid, li_fat_id)",
+  otherClickId: "Other click ids (msclkid, twclid, li_fat_id, rdt_cid)",
   ip: "IP address",
   userAgent: "User agent",
   value: "Value",

@@ -130,7 +130,7 @@ export function identifiersOf(payload: unknown): Record<CoverageKey, boolean> {
   return {
     emailHash: has(user, "email"),
     phoneHash: has(user, "phone"),
-    clickId: ["fbclid", "gclid", "gbraid", "wbraid", "ttclid", "sccid", "epik", "msclkid"].some((k) => has(clicks, k)),
+    clickId: ["fbclid", "gclid", "gbraid", "wbraid", "ttclid", "sccid", "epik", "msclkid", "twclid", "rdtCid"].some((k) => has(clicks, k)),
     platformCookie: ["fbp", "fbc", "ttp", "scid", "gaClientId"].some((k) => has(clicks, k)),
   };
 }

@@ -58,6 +58,11 @@ const cases: Array<{ name: string; input: ChannelInput; want: ChannelResult }> =
     want: expected({ channel: "paid_social", basis: "click_id", source: "linkedin", medium: "cpc", platform: "linkedin", clickId: { key: "li_fat_id", value: "1234-abcd" }, reason: "li_fat_id present → paid social (LinkedIn)" }),
   },
   {
+    name: "rdt_cid → paid social (Reddit)",
+    input: { url: `${SHOP}?rdt_cid=AQAAAZWuiA0D` },
+    want: expected({ channel: "paid_social", basis: "click_id", source: "reddit", medium: "cpc", platform: "reddit", clickId: { key: "rdt_cid", value: "AQAAAZWuiA0D" }, reason: "rdt_cid present → paid social (Reddit)" }),
+  },
+  {
     name: "fbclid alone → organic social (Meta appends it to organic links)",
     input: { url: `${SHOP}?fbclid=IwAR2F4-dbP0l7Mn1`, referrer: "https://l.facebook.com/" },
     want: expected({ channel: "organic_social", basis: "click_id", source: "facebook", medium: "social", platform: "meta", clickId: { key: "fbclid", value: "IwAR2F4-dbP0l7Mn1" }, reason: "fbclid without a paid utm_medium → organic social (Meta adds fbclid to organic links too)" }),

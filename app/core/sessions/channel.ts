@@ -124,7 +124,8 @@ const CHANNEL_LABEL: Record<Channel, string> = {
 // ScCid https://businesshelp.snapchat.com/s/article/pixel-direct-implementation ,
 // epik https://help.pinterest.com/en/business/article/enhanced-match ,
 // twclid https://business.x.com/en/help/campaign-measurement-and-analytics/conversion-tracking-for-websites ,
-// li_fat_id https://www.linkedin.com/help/lms/answer/a427660
+// li_fat_id https://www.linkedin.com/help/lms/answer/a427660 ,
+// rdt_cid https://business.reddithelp.com/s/article/Conversions-API
 // ---------------------------------------------------------------------------
 export interface ClickIdRule {
   key: ClickIdKey;
@@ -142,6 +143,7 @@ export const CLICK_ID_RULES: readonly ClickIdRule[] = [
   { key: "epik", channel: "paid_social", platform: "pinterest", source: "pinterest" },
   { key: "twclid", channel: "paid_social", platform: "x", source: "x" },
   { key: "li_fat_id", channel: "paid_social", platform: "linkedin", source: "linkedin" },
+  { key: "rdt_cid", channel: "paid_social", platform: "reddit", source: "reddit" },
   { key: "fbclid", channel: "meta", platform: "meta", source: "facebook" },
 ];
 

@@ -39,6 +39,7 @@ export const CLICK_ID_KEYS = [
   "msclkid",
   "twclid",
   "li_fat_id",
+  "rdt_cid",
 ] as const;
 export type ClickIdKey = (typeof CLICK_ID_KEYS)[number];
 

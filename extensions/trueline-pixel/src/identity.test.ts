@@ -44,7 +44,7 @@ describe("readClickIds", () => {
   test("reads every known click id with the given first-seen time, case-sensitive values", () => {
     const url =
       `https://shop.example/products/x?utm_source=facebook&fbclid=${FBCLID}&gclid=Cj0KCQiA&gbraid=0AAAAA&wbraid=CjkKEQ` +
-      "&ttclid=E.C.P.abc&sccid=snap-1&epik=dj0yJnU9&msclkid=ms-1&twclid=tw-1&li_fat_id=li-1&fbclid=second";
+      "&ttclid=E.C.P.abc&sccid=snap-1&epik=dj0yJnU9&msclkid=ms-1&twclid=tw-1&li_fat_id=li-1&rdt_cid=rdt-1&fbclid=second";
     expect(readClickIds(url, 1700000000123)).toEqual({
       fbclid: { value: FBCLID, at: 1700000000123 },
       gclid: { value: "Cj0KCQiA", at: 1700000000123 },
@@ -56,6 +56,7 @@ describe("readClickIds", () => {
       msclkid: { value: "ms-1", at: 1700000000123 },
       twclid: { value: "tw-1", at: 1700000000123 },
       li_fat_id: { value: "li-1", at: 1700000000123 },
+      rdt_cid: { value: "rdt-1", at: 1700000000123 },
     });
   });
 
