@@ -1,6 +1,5 @@
-import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
@@ -8,6 +7,7 @@ import { prisma } from "~/db.server";
 import { QUALITY_FIELDS, QUALITY_FIELD_LABELS, scoreRating } from "~/core/quality/match-quality";
 import { getDataQualityWithVerdicts, startDiagnosticsRead } from "~/services/platform-diagnostics.server";
 import { PlatformVerdicts } from "~/components/reports/platform-verdicts";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { count, humanize, percent } from "~/components/reports/format";
 import { RangeFilter } from "~/components/reports/range-filter";
 import { RouteErrorBanner } from "~/components/route-error";
@@ -35,16 +35,9 @@ export default function DataQuality() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const revalidator = useRevalidator();
   const reading = data.readJob !== null && (data.readJob.status === "queued" || data.readJob.status === "running");
   // While a read runs, reload every second so its verdicts appear when it ends.
-  useEffect(() => {
-    if (!reading) return;
-    const t = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 1000);
-    return () => clearInterval(t);
-  }, [reading, revalidator]);
+  useRevalidateWhile(reading);
   return (
     <Page title="Data quality" subtitle={`${data.range.from} to ${data.range.to} (UTC) · bot traffic excluded`}>
       <Layout>

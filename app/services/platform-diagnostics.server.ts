@@ -1,5 +1,6 @@
 import type { Db } from "~/db.server";
-import { explainGap, PlatformVerdictSchema, type PlatformVerdict, type VerdictEvent } from "~/core/diagnostics/verdict";
+import { explainGap, PlatformVerdictSchema, type PlatformVerdict, type PlatformVerdictView } from "~/core/diagnostics/verdict";
+export type { PlatformVerdictView, VerdictEventView } from "~/core/diagnostics/verdict";
 import type { CanonicalEventName } from "~/core/conversions/conversion";
 import { FORWARDED_STOREFRONT_EVENTS } from "~/core/events/storefront-conversion";
 import { redactText } from "~/core/logs/redact";
@@ -139,27 +140,6 @@ export function platformDiagnosticsHandler(deps: DiagnosticsReadDeps): AdminJobH
 }
 
 // ---------------------------------------------------------------- the admin's view
-
-export interface VerdictEventView extends VerdictEvent {
-  label: string;
-  estimate: number | null;
-  delivered: number | null;
-  gap: string[];
-}
-
-export interface PlatformVerdictView {
-  destinationId: string;
-  kind: string;
-  platform: string;
-  title: string;
-  whereToSee: string;
-  fetchedAt: string;
-  status: "ok" | "error";
-  error: string | null;
-  overallStatus: string | null;
-  windowDays: number | null;
-  events: VerdictEventView[];
-}
 
 export interface DataQualityWithVerdicts extends DataQualityData {
   verdicts: PlatformVerdictView[];

@@ -1,29 +1,9 @@
 import { Badge, Banner, BlockStack, Card, DataTable, InlineStack, List, Text } from "@shopify/polaris";
 import { formatUtc } from "~/components/format";
+import type { PlatformVerdictView } from "~/core/diagnostics/verdict";
 
-/** One platform's verdict as the loader sends it (services/platform-diagnostics.server.ts). */
-export interface VerdictCardData {
-  destinationId: string;
-  platform: string;
-  title: string;
-  whereToSee: string;
-  fetchedAt: string;
-  status: "ok" | "error";
-  error: string | null;
-  overallStatus: string | null;
-  windowDays: number | null;
-  events: Array<{
-    label: string;
-    platformEvent: string;
-    score: number | null;
-    estimate: number | null;
-    status: string | null;
-    counts: { received: number | null; succeeded: number | null; failed: number | null; pending: number | null } | null;
-    delivered: number | null;
-    issues: Array<{ title: string; detail: string | null; affectedPct: number | null }>;
-    gap: string[];
-  }>;
-}
+/** One platform's verdict as the loader sends it (JSON: dates as text). */
+export type VerdictCardData = Omit<PlatformVerdictView, "kind">;
 
 const STATUS_TONE: Record<string, "success" | "info" | "warning" | "critical"> = {
   EXCELLENT: "success",

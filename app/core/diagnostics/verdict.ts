@@ -86,6 +86,28 @@ export const PlatformVerdictSchema: z.ZodType<PlatformVerdict> = z.object({
     .max(200),
 });
 
+/** One event of a verdict as the admin shows it: with our estimate, our delivered count and the gap in words. */
+export interface VerdictEventView extends VerdictEvent {
+  label: string;
+  estimate: number | null;
+  delivered: number | null;
+  gap: string[];
+}
+
+export interface PlatformVerdictView {
+  destinationId: string;
+  kind: string;
+  platform: string;
+  title: string;
+  whereToSee: string;
+  fetchedAt: string;
+  status: "ok" | "error";
+  error: string | null;
+  overallStatus: string | null;
+  windowDays: number | null;
+  events: VerdictEventView[];
+}
+
 /** Result of parsing a platform's answer (destination folder diagnostics.ts). */
 export type VerdictParse = { kind: "verdict"; verdict: PlatformVerdict } | { kind: "error"; reason: string };
 
