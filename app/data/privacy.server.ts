@@ -112,6 +112,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     await tx.profileAlias.deleteMany({ where: { shop } });
     await tx.profile.deleteMany({ where: { shop } });
     await tx.adminJob.deleteMany({ where: { shop } });
+    await tx.platformDiagnostic.deleteMany({ where: { shop } });
     await tx.privacyRequest.deleteMany({ where: { shop, kind: { not: "shop_redact" } } });
     await tx.session.deleteMany({ where: { shop } });
     await tx.webhookDelivery.updateMany({ where: { shop }, data: { rawBody: null } });

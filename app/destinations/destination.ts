@@ -3,6 +3,7 @@ import type { CanonicalConversion, CanonicalEventName } from "../core/conversion
 import type { DestinationPurpose } from "../core/consent/consent";
 import type { HttpRequestSpec, HttpResponseSnapshot } from "../core/delivery/http";
 import type { MatchWeights } from "../core/quality/match-quality";
+import type { VerdictParse } from "../core/diagnostics/verdict";
 
 /**
  * The one interface every ad platform implements (docs/conventions.md).
@@ -98,6 +99,32 @@ export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
    */
   buildRequest(events: readonly CanonicalConversion[], config: Config, ctx: BuildContext): BuildResult;
   classifyResponse(response: HttpResponseSnapshot, eventCount: number): DeliveryOutcome;
+  /**
+   * How to read back the platform's own verdict on the events it received (dataset quality,
+   * upload diagnostics), where it publishes one; absent when it does not (ADR 0041).
+   */
+  readonly diagnostics?: PlatformDiagnostics<Config>;
+}
+
+/** A read-back request: like HttpRequestSpec, but reads are often GETs without a body. */
+export interface DiagnosticsRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * The platform's read-back endpoint, described and parsed purely (the shared runner,
+ * app/services/platform-diagnostics.server.ts, does the I/O and the schedule).
+ */
+export interface PlatformDiagnostics<Config> {
+  /** What the platform calls it, for the admin ("Event Match Quality"). */
+  readonly title: string;
+  /** Where the merchant sees the same figures in the platform's own tools. */
+  readonly whereToSee: string;
+  describeRequest(config: Config, ctx: { now: number; baseUrlOverride?: string }): { kind: "request"; request: DiagnosticsRequest } | { kind: "skip"; reason: string };
+  parseResponse(response: HttpResponseSnapshot, config: Config): VerdictParse;
 }
 
 /** Trim a response body for storage in the attempt log. */

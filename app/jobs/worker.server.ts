@@ -7,7 +7,8 @@ import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
 import { runAdminJobsTick } from "./admin-jobs.server";
-import { adminJobHandlers } from "./admin-job-handlers.server";
+import { adminJobHandlersFor } from "./admin-job-handlers.server";
+import { DIAGNOSTICS_EVERY_MS, scheduleDiagnosticsReads } from "~/services/platform-diagnostics.server";
 import { listenForWork } from "./listen.server";
 
 export interface WorkerOptions {
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   horizonMs?: number;
   /** How often the data-retention sweep runs (default hourly; the first runs one interval after start). */
   retentionEveryMs?: number;
+  /** How often each destination's platform verdict is read (default 6 h; 0 = never; ADR 0041). */
+  diagnosticsEveryMs?: number;
   /** SQLite: target length of one pixel pass (synchronous work on the web loop; default 4 ms). */
   pixelPassBudgetMs?: number;
 }
@@ -93,6 +96,10 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
   const listener = opts.listenUrl ? listenForWork(opts.listenUrl, opts.log) : null;
   const retentionEveryMs = opts.retentionEveryMs ?? 3_600_000;
   let lastSweep = now();
+  const adminHandlers = adminJobHandlersFor({ key: opts.key, baseUrls: opts.baseUrls, timeoutMs: opts.timeoutMs });
+  const diagnosticsEveryMs = opts.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
+  // Which destinations are due for a read is looked at every few minutes (and at start).
+  let lastDiagnosticsCheck = -Infinity;
   let lastCheck = -Infinity;
   let pixelLimit = 1;
   let msPerEvent = budgetMs;
@@ -137,7 +144,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
           }
         }
         // 4: admin jobs, one chunk per turn.
-        if (due || adminPending) adminPending = (await runAdminJobsTick(deps, adminJobHandlers)) > 0;
+        if (due || adminPending) adminPending = (await runAdminJobsTick(deps, adminHandlers)) > 0;
         failures = 0;
       } catch (error) {
         failures++;
@@ -151,6 +158,14 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
           opts.log.info("retention sweep", swept);
         } catch (error) {
           opts.log.error("retention sweep failed", { error });
+        }
+      }
+      if (diagnosticsEveryMs > 0 && now() - lastDiagnosticsCheck >= Math.min(diagnosticsEveryMs, 300_000)) {
+        lastDiagnosticsCheck = now();
+        try {
+          if ((await scheduleDiagnosticsReads({ db: opts.db, now: new Date(now()) }, diagnosticsEveryMs)) > 0) adminPending = true;
+        } catch (error) {
+          opts.log.error("platform diagnostics schedule failed", { error });
         }
       }
       const busy = webhooksPending || pixelPending || adminPending || signaled;

@@ -9,7 +9,10 @@ export type SendResult =
  * non-2xx statuses are returned for the adapter to classify; network errors
  * and timeouts come back as values.
  */
-export async function sendRequest(spec: HttpRequestSpec, opts: { timeoutMs: number; now?: () => number } ): Promise<SendResult> {
+/** A platform read (diagnostics): a GET without body, or a POST. Same I/O, same answers. */
+export type ReadRequestSpec = { method: "GET" | "POST"; url: string; headers: Record<string, string>; body?: unknown };
+
+export async function sendRequest(spec: HttpRequestSpec | ReadRequestSpec, opts: { timeoutMs: number; now?: () => number } ): Promise<SendResult> {
   const now = opts.now ?? (() => performance.now());
   const started = now();
   const controller = new AbortController();
@@ -18,7 +21,7 @@ export async function sendRequest(spec: HttpRequestSpec, opts: { timeoutMs: numb
     const res = await fetch(spec.url, {
       method: spec.method,
       headers: { "content-type": "application/json", ...spec.headers },
-      body: JSON.stringify(spec.body),
+      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
       signal: controller.signal,
     });
     const text = await res.text();

@@ -1,23 +1,43 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Badge, Banner, BlockStack, Button, Card, DataTable, EmptyState, InlineStack, Layout, Page, Text } from "@shopify/polaris";
+import { z } from "zod";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
 import { QUALITY_FIELDS, QUALITY_FIELD_LABELS, scoreRating } from "~/core/quality/match-quality";
-import { getDataQuality } from "~/services/reports.server";
+import { getDataQualityWithVerdicts, startDiagnosticsRead } from "~/services/platform-diagnostics.server";
+import { PlatformVerdicts } from "~/components/reports/platform-verdicts";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
 import { count, humanize, percent } from "~/components/reports/format";
 import { RangeFilter } from "~/components/reports/range-filter";
 import { RouteErrorBanner } from "~/components/route-error";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return getDataQuality(prisma(), session.shop, new URL(request.url).searchParams, new Date());
+  return getDataQualityWithVerdicts(prisma(), session.shop, new URL(request.url).searchParams, new Date());
+};
+
+const ReadNowForm = z.object({ intent: z.literal("read-platforms") });
+
+/** "Read now": queue a read of every connected platform's verdict (ADR 0041). */
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session } = await authenticate.admin(request);
+  if (!ReadNowForm.safeParse(Object.fromEntries(await request.formData())).success) return { ok: false, message: "The request was not understood; reload the page and try again." };
+  const r = await startDiagnosticsRead(prisma(), session.shop, new Date());
+  if (r.kind === "started") return { ok: true, message: `Reading ${r.job.total} platform${r.job.total === 1 ? "" : "s"} in the background.` };
+  if (r.kind === "already-running") return { ok: false, message: "A read is already running; its results appear here when it ends." };
+  return { ok: false, message: "No connected platform publishes a read-back (Meta, Google Ads and Pinterest do)." };
 };
 
 const TONE = { poor: "critical", ok: "warning", good: "info", great: "success" } as const;
 
 export default function DataQuality() {
   const data = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const reading = data.readJob !== null && (data.readJob.status === "queued" || data.readJob.status === "running");
+  // While a read runs, reload every second so its verdicts appear when it ends.
+  useRevalidateWhile(reading);
   return (
     <Page title="Data quality" subtitle={`${data.range.from} to ${data.range.to} (UTC) · bot traffic excluded`}>
       <Layout>
@@ -89,6 +109,35 @@ export default function DataQuality() {
             </Layout.Section>
           </>
         )}
+        <Layout.Section>
+          <Card>
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  What the platforms report
+                </Text>
+                <Form method="post">
+                  <input type="hidden" name="intent" value="read-platforms" />
+                  <Button submit loading={navigation.state === "submitting" || reading}>
+                    Read now
+                  </Button>
+                </Form>
+              </InlineStack>
+              {result ? (
+                <Banner tone={result.ok ? "success" : "warning"}>
+                  <p>{result.message}</p>
+                </Banner>
+              ) : null}
+              <Text as="p">
+                Meta, Google Ads and Pinterest publish how they received the events Trueline sent. Their verdict sits beside our estimate above; where the two differ, the reasons
+                are spelled out.
+              </Text>
+              <div data-testid="platform-verdicts">
+                <PlatformVerdicts verdicts={data.verdicts} withoutReadBack={data.withoutReadBack} />
+              </div>
+            </BlockStack>
+          </Card>
+        </Layout.Section>
       </Layout>
     </Page>
   );

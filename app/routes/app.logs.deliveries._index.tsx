@@ -1,6 +1,5 @@
-import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useRevalidator, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Button, Card, EmptyState, IndexTable, InlineStack, Link, Page, ProgressBar, Text } from "@shopify/polaris";
 import { z } from "zod";
 import { authenticate } from "~/shopify.server";
@@ -13,6 +12,7 @@ import { LogsTabs } from "~/components/logs/tabs";
 import { FilterBar } from "~/components/logs/filter-bar";
 import { RouteErrorBanner } from "~/components/route-error";
 import { formatUtc } from "~/components/format";
+import { useRevalidateWhile } from "~/components/use-revalidate-while";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -48,18 +48,11 @@ export default function DeliveriesLog() {
   const navigation = useNavigation();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
-  const revalidator = useRevalidator();
   const job = data.job;
   const running = job !== null && (job.status === "queued" || job.status === "running");
 
   // While the background replay runs, reload the numbers every second.
-  useEffect(() => {
-    if (!running) return;
-    const t = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 1000);
-    return () => clearInterval(t);
-  }, [running, revalidator]);
+  useRevalidateWhile(running);
 
   const destinationLabel = data.filter.destination ? data.destinations.find((d) => d.id === data.filter.destination)?.label : undefined;
   const percent = job && job.total > 0 ? Math.round((job.done / job.total) * 100) : job?.status === "done" ? 100 : 0;

@@ -10,6 +10,7 @@
  * Usable from vitest and from a vite-node script (no vitest imports anywhere in this folder
  * except the test file).
  */
+import { READS } from "./diagnostics";
 import { ga4Standin } from "./ga4";
 import { googleAdsStandin } from "./google-ads";
 import { metaStandin } from "./meta";
@@ -67,6 +68,10 @@ const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   reddit: redditStandin,
   x: xStandin,
 };
+// Read-back endpoints (dataset quality, upload diagnostics, EQS): diagnostics.ts.
+for (const [kind, read] of Object.entries(READS) as Array<[StandinKind, NonNullable<(typeof READS)[StandinKind]>]>) {
+  PLATFORMS[kind] = { ...PLATFORMS[kind], read };
+}
 
 export async function startStandins(
   opts: StandinOptions = {}
@@ -101,6 +106,7 @@ export async function startStandins(
     received: (kind) => byKind[kind].received(),
     rejected: (kind) => byKind[kind].rejected(),
     requests: (kind) => byKind[kind].requests(),
+    reads: (kind) => byKind[kind].reads(),
     dedupedCount: (kind) => byKind[kind].dedupedCount(),
     setFault: (kind, fault) => byKind[kind].setFault(fault),
     reset: () => {

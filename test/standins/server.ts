@@ -76,6 +76,12 @@ export interface PlatformStandin {
   statusReply(status: number): Reply;
   /** The platform's own "slow down" answer (TikTok 200 + code 40100, Meta code 17, ...). */
   rateLimitReply(): Reply;
+  /**
+   * Read-back endpoints (dataset quality, upload diagnostics): answered from what was received,
+   * outside the request count, faults (except bad-token, through credentialMatches) and the
+   * received/rejected records, so reads never disturb what delivery tests count. null = not a read.
+   */
+  read?(req: StandinRequest, ctx: HandlerContext): Reply | null;
 }
 
 export interface RunningStandin {
@@ -83,6 +89,8 @@ export interface RunningStandin {
   received(): ReceivedEvent[];
   rejected(): RejectedRequest[];
   requests(): number;
+  /** Read-back requests answered (PlatformStandin.read), with the status given. */
+  reads(): Array<{ at: number; path: string; status: number }>;
   dedupedCount(): number;
   setFault(fault: Fault): void;
   reset(): void;
@@ -124,6 +132,7 @@ export async function startStandinServer(
   let received: ReceivedEvent[] = [];
   let rejected: RejectedRequest[] = [];
   let requestCount = 0;
+  const reads: Array<{ at: number; path: string; status: number }> = [];
   let fault: Fault = { type: "none" };
   let faultRemaining = Number.POSITIVE_INFINITY;
   let closed = false;
@@ -245,6 +254,19 @@ export async function startStandinServer(
       send(res, reply);
       return;
     }
+    if (platform.read) {
+      const readUrl = new URL(req.url ?? "/", "http://127.0.0.1");
+      const answer = platform.read(
+        { method: req.method ?? "GET", pathname: readUrl.pathname, query: readUrl.searchParams, headers: req.headers, raw: body },
+        ctxFor(at)
+      );
+      if (answer !== null) {
+        requestCount -= 1;
+        reads.push({ at, path: readUrl.pathname, status: answer.status });
+        send(res, answer);
+        return;
+      }
+    }
     const applied = takeFault();
     if (applied.type === "latency") {
       await sleep(applied.ms);
@@ -354,6 +376,7 @@ export async function startStandinServer(
     received: () => [...received],
     rejected: () => [...rejected],
     requests: () => requestCount,
+    reads: () => [...reads],
     dedupedCount: () => {
       const windowStart = new Map<string, number>();
       let duplicates = 0;
@@ -379,6 +402,7 @@ export async function startStandinServer(
       received = [];
       rejected = [];
       requestCount = 0;
+      reads.length = 0;
       fault = { type: "none" };
       faultRemaining = Number.POSITIVE_INFINITY;
     },

@@ -88,6 +88,8 @@ export interface Standins {
   rejected(kind: StandinKind): RejectedRequest[];
   /** HTTP requests seen, whatever their outcome. */
   requests(kind: StandinKind): number;
+  /** Read-back (diagnostics) requests answered, outside `requests` (see PlatformStandin.read). */
+  reads(kind: StandinKind): Array<{ at: number; path: string; status: number }>;
   /**
    * Accepted non-test events whose (eventName, eventId) had already been accepted within the
    * previous 48 h: what the platform's dedup would drop. 0 means "delivered exactly once".

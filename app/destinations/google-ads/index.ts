@@ -1,4 +1,5 @@
 import type { CanonicalConversion } from "~/core/conversions/conversion";
+import { googleAdsDiagnostics } from "./diagnostics";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { classifyGoogleAdsResponse } from "./classify-response";
 import { googleAdsFacts } from "./facts";
@@ -63,4 +64,5 @@ export const googleAds: DestinationAdapter<GoogleAdsConfig> = {
   eventName: (name) => GOOGLE_ADS_EVENT_NAMES[name],
   buildRequest,
   classifyResponse: classifyGoogleAdsResponse,
+  diagnostics: googleAdsDiagnostics,
 };

@@ -1,4 +1,5 @@
 import type { CanonicalConversion } from "~/core/conversions/conversion";
+import { metaDiagnostics } from "./diagnostics";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { decimalToNumber, pickMoney } from "../shared/money";
 import { withBaseUrl } from "../shared/url";
@@ -79,4 +80,5 @@ export const meta: DestinationAdapter<MetaConfig> = {
   eventName: (name) => META_EVENT_NAMES[name],
   buildRequest,
   classifyResponse,
+  diagnostics: metaDiagnostics,
 };

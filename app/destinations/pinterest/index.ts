@@ -1,4 +1,5 @@
 import type { CanonicalConversion } from "~/core/conversions/conversion";
+import { pinterestDiagnostics } from "./diagnostics";
 import type { BuildContext, BuildResult, DestinationAdapter } from "../destination";
 import { classifyPinterestResponse } from "./classify-response";
 import { pinterestFacts } from "./facts";
@@ -63,4 +64,5 @@ export const pinterest: DestinationAdapter<PinterestConfig> = {
   eventName: (name) => PINTEREST_EVENT_NAMES[name],
   buildRequest,
   classifyResponse: classifyPinterestResponse,
+  diagnostics: pinterestDiagnostics,
 };
