@@ -10,7 +10,16 @@ import type { MatchWeights } from "../core/quality/match-quality";
  * the request and classify the response; app/lib/http-sender.server.ts does the I/O.
  */
 
-export const DESTINATION_KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
+export const DESTINATION_KINDS = [
+  "meta",
+  "tiktok",
+  "ga4",
+  "google-ads",
+  "pinterest",
+  "snapchat",
+  "linkedin",
+  "klaviyo",
+] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
 export type { HttpRequestSpec, HttpResponseSnapshot };
@@ -67,6 +76,12 @@ export interface PlatformFacts<Config> {
   testEventCaveat(config: Config): string | null;
   /** Column label and weights of the estimated match score, or null when the platform has no match score. */
   readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
+  /**
+   * Set (to the reason) only by a platform whose use needs the buyer's identity in clear
+   * (an email tool must know the address it writes to): the conformance suite then checks
+   * that identity goes only where the platform documents it instead of checking it is absent.
+   */
+  readonly sendsRawIdentity?: string;
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {

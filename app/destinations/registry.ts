@@ -1,6 +1,8 @@
 import type { DestinationAdapter, DestinationKind } from "./destination";
 import { ga4 } from "./ga4";
 import { googleAds } from "./google-ads";
+import { klaviyo } from "./klaviyo";
+import { linkedin } from "./linkedin";
 import { meta } from "./meta";
 import { pinterest } from "./pinterest";
 import { snapchat } from "./snapchat";
@@ -26,6 +28,8 @@ export const destinations = {
   "google-ads": withRetryableStatuses(googleAds),
   pinterest: withRetryableStatuses(pinterest),
   snapchat: withRetryableStatuses(snapchat),
+  linkedin: withRetryableStatuses(linkedin),
+  klaviyo: withRetryableStatuses(klaviyo),
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

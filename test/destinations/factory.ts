@@ -53,6 +53,7 @@ export const FACTORY_CLICK_IDS: Readonly<ConversionClickIds> = {
   scid: "4f6d0a9c-3b1e-4c2a-9f7d-8e5b6a1c2d3e",
   epik: "dj0yJnU9bE1aS0VzZ2RpTzZpUmR4b3ZPVUNKcFB2SHpPRGJqV3MmcD0wJm49dVZXeFhORzZGRjZ0b2JCU0RBeGdqdyZ0PUFBQUFBR1VJbmVj",
   msclkid: "2d7a1f0c9b3e4a5f8c6d1e2f3a4b5c6d",
+  liFatId: "f3a9c2d1-7b4e-4c8a-9e21-5d6f7a8b9c0d",
   gaClientId: "1162820436.1749482504",
   gaSessionId: "1747132561",
 };

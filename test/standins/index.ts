@@ -12,6 +12,8 @@
  */
 import { ga4Standin } from "./ga4";
 import { googleAdsStandin } from "./google-ads";
+import { klaviyoStandin } from "./klaviyo";
+import { linkedinStandin } from "./linkedin";
 import { metaStandin } from "./meta";
 import { pinterestStandin } from "./pinterest";
 import {
@@ -49,6 +51,8 @@ export { GA4_CREDENTIALS } from "./ga4";
 export { GOOGLE_ADS_CREDENTIALS } from "./google-ads";
 export { PINTEREST_CREDENTIALS } from "./pinterest";
 export { SNAPCHAT_CREDENTIALS } from "./snapchat";
+export { LINKEDIN_CREDENTIALS } from "./linkedin";
+export { KLAVIYO_CREDENTIALS } from "./klaviyo";
 
 const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   meta: metaStandin,
@@ -57,6 +61,8 @@ const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   "google-ads": googleAdsStandin,
   pinterest: pinterestStandin,
   snapchat: snapchatStandin,
+  linkedin: linkedinStandin,
+  klaviyo: klaviyoStandin,
 };
 
 export async function startStandins(

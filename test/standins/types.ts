@@ -10,6 +10,8 @@ export const STANDIN_KINDS = [
   "google-ads",
   "pinterest",
   "snapchat",
+  "linkedin",
+  "klaviyo",
 ] as const;
 export type StandinKind = (typeof STANDIN_KINDS)[number];
 

@@ -66,6 +66,8 @@ export interface ConversionClickIds {
   scid?: string;
   epik?: string;
   msclkid?: string;
+  /** LinkedIn click id (`li_fat_id` URL parameter), sent as LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID. */
+  liFatId?: string;
   /** GA4 client id derived from the _ga cookie ("1234567890.1700000000"). */
   gaClientId?: string;
   gaSessionId?: string;

@@ -88,7 +88,7 @@ export function gaSessionIdFromCookie(value: string): string | null {
   return /^\d+$/.test(v) ? v : null;
 }
 
-/** Pixel / URL click-id names → ConversionClickIds keys. twclid and li_fat_id have no canonical slot yet. */
+/** Pixel / URL click-id names → ConversionClickIds keys. twclid has no canonical slot yet. */
 export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   fbclid: "fbclid",
   gclid: "gclid",
@@ -98,6 +98,7 @@ export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   sccid: "sccid",
   epik: "epik",
   msclkid: "msclkid",
+  li_fat_id: "liFatId",
 };
 
 export function cookieTarget(name: string, value: string): [keyof ConversionClickIds, string] | null {
