@@ -22,7 +22,7 @@ export const klaviyoFacts: PlatformFacts<KlaviyoConfig> = {
     },
   },
   testEventCaveat: () =>
-    "Klaviyo has no test mode: the test purchase is recorded as a Placed Order on a test profile (test.buyer@example.com) in your account, marked as backfill so no flow sends to it. Delete that profile in Klaviyo if you like.",
+    "Klaviyo has no test mode: the test purchase is recorded as a Placed Order on a made-up Test Buyer profile in your account, marked as backfill so no flow sends to it. Delete that profile in Klaviyo if you like.",
   matchQuality: null,
   sendsRawIdentity:
     "Klaviyo writes to the shopper: it needs the email address, phone number and name in clear to build the profile its flows send to (hashes would be useless to it).",
