@@ -117,6 +117,7 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   // 6. Pinterest and Snapchat ads → buy.
   events += await visit(ctx, { clientId: "demo-pin", at: now - 6 * HOUR, url: "https://shop.example.com/?utm_source=pinterest&utm_medium=paid_social&utm_campaign=pins&epik=dj0yJnU9demoPin", checkout: { token: "ck-demo-pin", orderId: 7100000000006n, email: "dee.pin@example.com" } });
   events += await visit(ctx, { clientId: "demo-snap", at: now - 7 * HOUR, url: "https://shop.example.com/?utm_source=snapchat&utm_medium=paid_social&utm_campaign=story&ScCid=demoSnapClick", checkout: { token: "ck-demo-snap", orderId: 7100000000007n, email: "eve.snap@example.com" } });
+  events += await visit(ctx, { clientId: "demo-linkedin", at: now - 8 * HOUR, url: "https://shop.example.com/?utm_source=linkedin&utm_medium=paid_social&utm_campaign=b2b&li_fat_id=demo-li-fat-id-1", checkout: { token: "ck-demo-linkedin", orderId: 7100000000020n, email: "gus.linkedin@example.com" } });
 
   const jane = (id: bigint, email: string, extra: Partial<RestOrder> = {}) =>
     buildCustomer({ id, email, first_name: email.split(".")[0]!.replace(/^./, (c) => c.toUpperCase()), last_name: "Demo", ...extra });
@@ -131,6 +132,7 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   await hook("orders/create", web(7100000000005n, "ck-demo-direct", "dan.direct@example.com", now - 90 * 60_000 + 7 * 60_000, "/"));
   await hook("orders/create", web(7100000000006n, "ck-demo-pin", "dee.pin@example.com", now - 6 * HOUR + 7 * 60_000, "/?utm_source=pinterest&epik=dj0yJnU9demoPin"));
   await hook("orders/create", web(7100000000007n, "ck-demo-snap", "eve.snap@example.com", now - 7 * HOUR + 7 * 60_000, "/?utm_source=snapchat&ScCid=demoSnapClick"));
+  await hook("orders/create", web(7100000000020n, "ck-demo-linkedin", "gus.linkedin@example.com", now - 8 * HOUR + 7 * 60_000, "/?utm_source=linkedin&li_fat_id=demo-li-fat-id-1"));
   // A shopper whose browser blocked the pixel; only the order's landing_site carries the gclid.
   await hook("orders/create", web(7100000000008n, "ck-demo-blocked", "finn.blocked@example.com", now - 50 * 60_000, "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked"));
   // Renewal of the email customer's subscription (no browser), POS sale to the same customer.
