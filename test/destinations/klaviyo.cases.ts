@@ -189,6 +189,11 @@ const invalid = (detail: string, pointer: string) => ({ errors: [{ id: "e1", sta
 export const responseCases: ResponseCase[] = [
   { name: "202 empty → delivered", response: response(202, ""), expected: { kind: "delivered" } },
   {
+    name: "200 with a body Klaviyo never sends → retry (unique_id keeps it single)",
+    response: response(200, "<html>ok</html>"),
+    expected: { kind: "retry", reason: "unexpected answer: HTTP 200: <html>ok</html>" },
+  },
+  {
     name: "400 invalid → fail naming the pointer",
     response: response(400, invalid("Invalid phone number format (Example of a valid format: +12345678901)", "/data/attributes/profile/data/attributes/phone_number")),
     expected: { kind: "fail", reason: "HTTP 400, Klaviyo invalid at /data/attributes/profile/data/attributes/phone_number: Invalid phone number format (Example of a valid format: +12345678901)" },

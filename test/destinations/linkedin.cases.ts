@@ -172,6 +172,12 @@ export const responseCases: ResponseCase[] = [
     expected: { kind: "delivered" },
   },
   {
+    name: "200 without the per-element list (a proxy, a cut-off body) → retry, eventId keeps it single",
+    eventCount: 2,
+    response: response(200, '{"elements":[{"sta'),
+    expected: { kind: "retry", reason: 'unreadable answer: HTTP 200: {"elements":[{"sta' },
+  },
+  {
     name: "401 revoked token → config-error",
     response: response(401, revoked),
     expected: { kind: "config-error", reason: "HTTP 401, LinkedIn REVOKED_ACCESS_TOKEN: The token used in the request has been revoked by the user (paste a fresh access token)" },

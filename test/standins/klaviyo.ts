@@ -17,9 +17,10 @@
  *   `email` must look like an address and NOT a hash; `phone_number` E.164 with "+";
  *   `time` ISO 8601 after 1990 and at most a year ahead; `value` a number; `value_currency`
  *   ISO 4217; `unique_id` string; `backfill` boolean. 400 errors name the JSON pointer.
- * Success: 202 with an empty body. Accepted events with `backfill: true` are recorded with
- * `test: true` (they trigger no flow: what the admin's test event relies on). Dedup key:
- * `unique_id` (Klaviyo keeps the first per profile and metric).
+ * Success: 202 with an empty body. Klaviyo has no test mode: every accepted event counts
+ * (`test: false`); one with `backfill: true` carries the note "backfill: recorded, triggers no
+ * flow" (what the admin's test event and late events rely on). Dedup key: `unique_id`
+ * (Klaviyo keeps the first per profile and metric).
  */
 import { isIso4217, isRecord, looksHashed } from "./checks";
 import { parseJson, traceId, type HandlerContext, type Outcome, type PlatformStandin, type Reply, type StandinRequest } from "./server";
@@ -117,10 +118,13 @@ function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
       {
         eventId: typeof a.unique_id === "string" ? a.unique_id : null,
         eventName: String(metric.name),
-        test: a.backfill === true,
+        test: false,
         body: body.data,
         envelope: {},
-        notes: a.unique_id === undefined ? ["no unique_id: Klaviyo keeps one event per profile and metric per second"] : [],
+        notes: [
+          ...(a.unique_id === undefined ? ["no unique_id: Klaviyo keeps one event per profile and metric per second"] : []),
+          ...(a.backfill === true ? ["backfill: recorded, triggers no flow"] : []),
+        ],
       },
     ],
   };

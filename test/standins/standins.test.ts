@@ -1474,13 +1474,13 @@ describe("linkedin stand-in", () => {
 });
 
 describe("klaviyo stand-in", () => {
-  it("accepts a Create Event with 202 and no body; backfill events are marked test", async () => {
+  it("accepts a Create Event with 202 and no body; a backfill event counts too, noted as triggering no flow", async () => {
     const live = await send.klaviyo(klaviyoEvent());
     const backfill = await send.klaviyo(klaviyoEvent({ unique_id: "order-2", backfill: true }));
     expect([live.status, live.text, backfill.status]).toEqual([202, "", 202]);
-    expect(s.received("klaviyo").map((e) => [e.eventId, e.eventName, e.test])).toEqual([
-      ["order-100234", "Placed Order", false],
-      ["order-2", "Placed Order", true],
+    expect(s.received("klaviyo").map((e) => [e.eventId, e.eventName, e.test, e.notes])).toEqual([
+      ["order-100234", "Placed Order", false, []],
+      ["order-2", "Placed Order", false, ["backfill: recorded, triggers no flow"]],
     ]);
   });
 

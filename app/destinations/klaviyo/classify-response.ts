@@ -39,7 +39,12 @@ function describe(response: HttpResponseSnapshot): string {
 
 export function classifyKlaviyoResponse(response: HttpResponseSnapshot, _eventCount: number): DeliveryOutcome {
   const { status } = response;
-  if (status >= 200 && status < 300) return { kind: "delivered" };
+  if (status >= 200 && status < 300) {
+    // Klaviyo's answer is 202 with no body. A 2xx with a body it never sends (a proxy page, a
+    // garbled answer) is no verdict: resend; unique_id keeps the event single.
+    const empty = response.body === "" || response.body === null || response.body === undefined;
+    return empty ? { kind: "delivered" } : { kind: "retry", reason: `unexpected answer: ${describe(response)}` };
+  }
   if (status === 429 || status >= 500) {
     const after = retryAfterMs(response.headers);
     const reason = status === 429 ? `rate limited: ${describe(response)}` : describe(response);

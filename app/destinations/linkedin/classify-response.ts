@@ -8,7 +8,8 @@ import { retryAfterMs } from "../shared/retry-after";
  *
  * Success: HTTP 200 `{"elements":[{"status":201}, …]}`, one entry per element in request
  * order (Rest.li batch create); an element that failed carries its own status and an
- * `error` object. Request-level errors use LinkedIn's envelope
+ * `error` object. A 2xx without that list is not a verdict and is retried (safe: dedup on
+ * eventId). Request-level errors use LinkedIn's envelope
  * `{"status":401,"serviceErrorCode":65601,"code":"REVOKED_ACCESS_TOKEN","message":"…"}`:
  * 400 invalid body, 401 token invalid/expired/revoked, 403 missing scope or ad-account role,
  * 404 unknown conversion rule, 422 unprocessable element, 426 LinkedIn-Version no longer
@@ -56,8 +57,11 @@ export function classifyLinkedInResponse(response: HttpResponseSnapshot, eventCo
     if (batch.success && batch.data.elements.length === eventCount) {
       return { kind: "per-event", outcomes: batch.data.elements.map(elementOutcome) };
     }
-    // 2xx without a readable per-element list (e.g. 201 for a single create): accepted.
-    return { kind: "delivered" };
+    // A single create answers 201 with an empty body; anything else without the per-element
+    // list is not LinkedIn's answer (a proxy, a cut-off body): resend, LinkedIn counts one
+    // conversion per rule and eventId.
+    if (status === 201 && (response.body === "" || response.body === null || response.body === undefined)) return { kind: "delivered" };
+    return retry(`unreadable answer: ${describe(response)}`, response);
   }
   if (status === 429) return retry(`rate limited: ${describe(response)}`, response);
   if (status >= 500) return retry(describe(response), response);
