@@ -21,6 +21,8 @@ export const DESTINATION_KINDS = [
   "microsoft",
   "reddit",
   "x",
+  "linkedin",
+  "klaviyo",
 ] as const;
 export type DestinationKind = (typeof DESTINATION_KINDS)[number];
 
@@ -78,6 +80,12 @@ export interface PlatformFacts<Config> {
   testEventCaveat(config: Config): string | null;
   /** Column label and weights of the estimated match score, or null when the platform has no match score. */
   readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
+  /**
+   * Set (to the reason) only by a platform whose use needs the buyer's identity in clear
+   * (an email tool must know the address it writes to): the conformance suite then checks
+   * that identity goes only where the platform documents it instead of checking it is absent.
+   */
+  readonly sendsRawIdentity?: string;
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {

@@ -1,6 +1,8 @@
 import type { DestinationAdapter, DestinationKind } from "./destination";
 import { ga4 } from "./ga4";
 import { googleAds } from "./google-ads";
+import { klaviyo } from "./klaviyo";
+import { linkedin } from "./linkedin";
 import { meta } from "./meta";
 import { microsoft } from "./microsoft";
 import { pinterest } from "./pinterest";
@@ -32,6 +34,8 @@ export const destinations = {
   microsoft: withRetryableStatuses(microsoft),
   reddit: withRetryableStatuses(reddit),
   x: withRetryableStatuses(x),
+  linkedin: withRetryableStatuses(linkedin),
+  klaviyo: withRetryableStatuses(klaviyo),
 } satisfies Record<DestinationKind, DestinationAdapter<any>>;
 
 export type RegisteredDestinationKind = keyof typeof destinations;

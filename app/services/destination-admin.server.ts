@@ -20,7 +20,7 @@ import {
 } from "~/data/destinations.server";
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
-import { redactHeaderSecrets, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
+import { redactHeaderSecrets, redactPayload, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
 
 /**
  * The admin's destinations pages: list every platform with its state, load and save
@@ -276,7 +276,8 @@ function showRequest(spec: HttpRequestSpec): ShownRequest {
     method: spec.method,
     url: redactUrl(spec.url),
     headers: redactHeaders({ "content-type": "application/json", ...spec.headers }),
-    body: JSON.stringify(scrubSecrets(spec.body), null, 2),
+    // Personal data in clear (an email tool gets the profile as is) is hidden like in the logs; hashes stay.
+    body: JSON.stringify(redactPayload(scrubSecrets(spec.body)), null, 2),
   };
 }
 

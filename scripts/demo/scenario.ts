@@ -121,6 +121,7 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   events += await visit(ctx, { clientId: "demo-bing", at: now - 8 * HOUR, url: "https://shop.example.com/?utm_source=bing&utm_medium=cpc&utm_campaign=brand&msclkid=5f1e2d3c4b5a69788796a5b4c3d2e1f0", checkout: { token: "ck-demo-bing", orderId: 7100000000015n, email: "gus.bing@example.com" } });
   events += await visit(ctx, { clientId: "demo-reddit", at: now - 9 * HOUR, url: "https://shop.example.com/?utm_source=reddit&utm_medium=paid_social&utm_campaign=threads&rdt_cid=AQAAAZdemoRedditClick", checkout: { token: "ck-demo-reddit", orderId: 7100000000016n, email: "hal.reddit@example.com" } });
   events += await visit(ctx, { clientId: "demo-x", at: now - 10 * HOUR, url: "https://shop.example.com/?utm_source=x&utm_medium=paid_social&utm_campaign=launch&twclid=23opevjtdemoXclick", checkout: { token: "ck-demo-x", orderId: 7100000000017n, email: "ivy.x@example.com" } });
+  events += await visit(ctx, { clientId: "demo-linkedin", at: now - 8 * HOUR, url: "https://shop.example.com/?utm_source=linkedin&utm_medium=paid_social&utm_campaign=b2b&li_fat_id=demo-li-fat-id-1", checkout: { token: "ck-demo-linkedin", orderId: 7100000000020n, email: "gus.linkedin@example.com" } });
 
   const jane = (id: bigint, email: string, extra: Partial<RestOrder> = {}) =>
     buildCustomer({ id, email, first_name: email.split(".")[0]!.replace(/^./, (c) => c.toUpperCase()), last_name: "Demo", ...extra });
@@ -138,6 +139,7 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   await hook("orders/create", web(7100000000015n, "ck-demo-bing", "gus.bing@example.com", now - 8 * HOUR + 7 * 60_000, "/?utm_source=bing&msclkid=5f1e2d3c4b5a69788796a5b4c3d2e1f0"));
   await hook("orders/create", web(7100000000016n, "ck-demo-reddit", "hal.reddit@example.com", now - 9 * HOUR + 7 * 60_000, "/?utm_source=reddit&rdt_cid=AQAAAZdemoRedditClick"));
   await hook("orders/create", web(7100000000017n, "ck-demo-x", "ivy.x@example.com", now - 10 * HOUR + 7 * 60_000, "/?utm_source=x&twclid=23opevjtdemoXclick"));
+  await hook("orders/create", web(7100000000020n, "ck-demo-linkedin", "gus.linkedin@example.com", now - 8 * HOUR + 7 * 60_000, "/?utm_source=linkedin&li_fat_id=demo-li-fat-id-1"));
   // A shopper whose browser blocked the pixel; only the order's landing_site carries the gclid.
   await hook("orders/create", web(7100000000008n, "ck-demo-blocked", "finn.blocked@example.com", now - 50 * 60_000, "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked"));
   // Renewal of the email customer's subscription (no browser), POS sale to the same customer.

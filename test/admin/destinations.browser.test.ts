@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
+import { destinations } from "~/destinations/registry";
 import { openAdmin, type AdminBrowser } from "../support/admin-browser";
 import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
@@ -54,10 +55,11 @@ describe("destinations admin in Chromium", () => {
     await admin.open("/app/destinations");
     const p = page();
     await p.getByRole("heading", { name: "Destinations" }).waitFor();
-    for (const name of ["Meta", "TikTok", "Google Analytics 4", "Google Ads", "Pinterest", "Snapchat"]) {
+    const names = Object.values(destinations).map((d) => d.displayName);
+    for (const name of names) {
       expect(await p.getByRole("heading", { name, exact: false }).count(), name).toBeGreaterThan(0);
     }
-    expect(await p.getByText("Not connected", { exact: true }).count()).toBe(6);
+    expect(await p.getByText("Not connected", { exact: true }).count()).toBe(names.length);
     expect(await p.getByText("Connect your first ad platform").count()).toBe(1);
     await admin.screenshot("destinations-list-empty");
     expect(admin.problems()).toEqual([]);
@@ -178,6 +180,39 @@ describe("destinations admin in Chromium", () => {
     expect(admin.problems()).toEqual([]);
   });
 
+  it("connects LinkedIn and Klaviyo from their adapters' forms; test events arrive, no secret or raw email on the page", async () => {
+    const p = page();
+    await admin.open("/app/destinations/linkedin");
+    await p.getByLabel("Access token").fill(standins.credentials.linkedin.accessToken!);
+    await p.getByLabel("Purchase conversion rule id").fill(`urn:lla:llaPartnerConversion:${standins.credentials.linkedin.purchaseRuleId}`);
+    await p.getByRole("button", { name: "Save" }).click();
+    await p.getByText("Destination connected").first().waitFor();
+    await p.getByRole("button", { name: "Send test event" }).click();
+    await p.getByTestId("test-summary").waitFor();
+    expect(await p.getByTestId("test-summary").innerText()).toContain("LinkedIn accepted the test event (HTTP 200)");
+    expect(await p.getByTestId("test-request").innerText()).toContain(sha256Hex("test.buyer@example.com"));
+    expect(await p.content()).toContain("LinkedIn has no test mode");
+    expect(await p.content()).not.toContain(standins.credentials.linkedin.accessToken!);
+    expect(standins.received("linkedin").map((e) => e.eventName)).toEqual([`urn:lla:llaPartnerConversion:${standins.credentials.linkedin.purchaseRuleId}`]);
+    await admin.screenshot("destination-linkedin-test-ok");
+
+    await admin.open("/app/destinations/klaviyo");
+    await p.getByLabel("Private API key").fill(standins.credentials.klaviyo.privateApiKey!);
+    await p.getByRole("button", { name: "Save" }).click();
+    await p.getByText("Destination connected").first().waitFor();
+    await p.getByRole("button", { name: "Send test event" }).click();
+    await p.getByTestId("test-summary").waitFor();
+    expect(await p.getByTestId("test-summary").innerText()).toContain("Klaviyo accepted the test event (HTTP 202)");
+    // Klaviyo got the profile in clear; the page shows it redacted.
+    expect((standins.received("klaviyo")[0]?.body as { attributes: { profile: { data: { attributes: { email: string } } } } }).attributes.profile.data.attributes.email).toBe("test.buyer@example.com");
+    expect(await p.getByTestId("test-request").innerText()).toContain("[email hidden]");
+    expect(await p.content()).not.toContain("test.buyer@example.com");
+    expect(await p.content()).not.toContain(standins.credentials.klaviyo.privateApiKey!);
+    expect(await p.content()).toContain("Klaviyo has no test mode");
+    await admin.screenshot("destination-klaviyo-test-ok");
+    expect(admin.problems()).toEqual([]);
+  });
+
   it("answers an unknown platform with a Banner, not a crash", async () => {
     await admin.open("/app/destinations/myspace");
     await page().getByText("Not found", { exact: true }).waitFor();
@@ -190,7 +225,7 @@ describe("destinations admin in Chromium", () => {
     const other = await openAdmin(app.url, OTHER_SHOP);
     try {
       await other.open("/app/destinations");
-      expect(await other.page.getByText("Not connected", { exact: true }).count()).toBe(6);
+      expect(await other.page.getByText("Not connected", { exact: true }).count()).toBe(Object.keys(destinations).length);
       await other.open("/app/destinations/meta");
       const html = await other.page.content();
       expect(html).not.toContain(META_CREDENTIALS.pixelId);

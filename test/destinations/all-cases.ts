@@ -2,6 +2,8 @@ import type { DestinationAdapter } from "~/destinations/destination";
 import { destinations, type RegisteredDestinationKind } from "~/destinations/registry";
 import { ga4Cases } from "./ga4.cases";
 import { googleAdsCases } from "./google-ads.cases";
+import { klaviyoCases } from "./klaviyo.cases";
+import { linkedinCases } from "./linkedin.cases";
 import { metaCases } from "./meta.cases";
 import { microsoftCases } from "./microsoft.cases";
 import { pinterestCases } from "./pinterest.cases";
@@ -25,6 +27,8 @@ export const ADAPTER_CASES: { [K in RegisteredDestinationKind]: AdapterCases<unk
   microsoft: microsoftCases as AdapterCases<unknown>,
   reddit: redditCases as AdapterCases<unknown>,
   x: xCases as AdapterCases<unknown>,
+  linkedin: linkedinCases as AdapterCases<unknown>,
+  klaviyo: klaviyoCases as AdapterCases<unknown>,
 };
 
 /** Each registered adapter with its cases (the common interface is all the runners need). */

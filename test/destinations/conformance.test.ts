@@ -49,6 +49,8 @@ const PLATFORM_ERROR_BODIES: { [K in RegisteredDestinationKind]: unknown } = {
   microsoft: { error: { code: "ValidationError", message: "One or multiple parameters did not pass validation checks, see details.", details: [{ index: 0, propertyName: "data[0].eventType", errorMessage: "'eventType' must be one of the following: pageLoad, custom." }] } },
   reddit: { error: { code: "INVALID_INPUT", message: "invalid action_source" } },
   x: { errors: [{ code: "UNAUTHORIZED_ACCESS", message: "This request is not properly authenticated" }], request: { params: {} } },
+  linkedin: { status: 401, serviceErrorCode: 65601, code: "REVOKED_ACCESS_TOKEN", message: "The token used in the request has been revoked by the user" },
+  klaviyo: { errors: [{ id: "e1", status: 401, code: "not_authenticated", title: "Authentication credentials were not provided.", detail: "Missing or invalid private key." }] },
 };
 
 
@@ -147,6 +149,15 @@ describe.each(entries)("$kind", ({ kind, adapter, config }) => {
   });
 
   test("no raw email, phone or name from the conversion appears in the request", () => {
+    if (adapter.sendsRawIdentity !== undefined) {
+      // An email tool needs the address in clear (facts.sendsRawIdentity says why): then it may
+      // only be in the body, never in the URL or headers (which end up in more logs).
+      expect(adapter.sendsRawIdentity.trim()).not.toBe("");
+      const request = expectRequest(adapter.buildRequest([purchase], config, ctx));
+      const outside = `${request.url}\n${JSON.stringify(request.headers)}`.toLowerCase();
+      for (const raw of RAW_IDENTITY) expect(outside).not.toContain(raw);
+      return;
+    }
     for (const testMode of [false, true]) {
       const text = serialise(expectRequest(adapter.buildRequest([purchase], config, { ...ctx, testMode })));
       const lower = text.toLowerCase().normalize("NFC");

@@ -55,6 +55,7 @@ export const FACTORY_CLICK_IDS: Readonly<ConversionClickIds> = {
   msclkid: "2d7a1f0c9b3e4a5f8c6d1e2f3a4b5c6d",
   twclid: "23opevjt88psuo13lu8d020qkn",
   rdtCid: "AQAAAZWuiA0DAAAAAB_Kb2VYbSMGSUx1ZXGrY2h6bUZb",
+  liFatId: "f3a9c2d1-7b4e-4c8a-9e21-5d6f7a8b9c0d",
   gaClientId: "1162820436.1749482504",
   gaSessionId: "1747132561",
 };

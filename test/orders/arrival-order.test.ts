@@ -80,7 +80,7 @@ describe("the final state does not depend on arrival order (issue 11 part 8)", (
   beforeAll(async () => {
     for (const [name, feed] of Object.entries(FEEDS)) {
       const standins: Standins = await startStandins();
-      const prepared = await prepareDatabase({ shop: SHOP, paused: true, credentials: standins.credentials });
+      const prepared = await prepareDatabase({ shop: SHOP, paused: true, destinations: PLATFORMS, credentials: standins.credentials });
       const app = await startServer(prepared.url, standins);
       cleanup.push(async () => {
         await app.stop();

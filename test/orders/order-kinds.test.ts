@@ -85,6 +85,8 @@ describe("every order kind through the webhook routes", () => {
   beforeAll(async () => {
     // The first six platforms, whose answers this file spells out; the newer ones have their own
     // delivery test (test/destinations/microsoft-reddit-x.delivery.test.ts).
+    // The six platforms whose per-kind verdicts are spelled out below; LinkedIn and Klaviyo have
+    // their own end-to-end test (test/destinations/linkedin-klaviyo-delivery.test.ts).
     env = await startOrdersEnv({ shop: SHOP, destinations: ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] });
     // Jane: Google ad yesterday, newsletter this morning, Meta ad just now → buys (big order id).
     await sendPixel(env, visitBatch({ clientId: "c-web", at: S1_AT, url: "https://shop.example.com/?utm_source=google&utm_medium=cpc&utm_campaign=brand&gclid=Cj0KwebGoogle", referrer: "https://www.google.com/" }));

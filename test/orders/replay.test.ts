@@ -85,7 +85,7 @@ describe("shuffled triple replay converges on the state of one natural pass", ()
 
   beforeAll(async () => {
     const standins = await Promise.all([startStandins(), ...SEEDS.map(() => startStandins())]);
-    const prepared = await prepareDatabase({ shop: SHOP, paused: true, credentials: standins[0]!.credentials });
+    const prepared = await prepareDatabase({ shop: SHOP, paused: true, destinations: ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"], credentials: standins[0]!.credentials });
     // Storefront first: the visits are processed once, then the database is cloned.
     const first = await startServer(prepared.url, standins[0]!);
     for (const v of day.visits) await sendPixel({ app: first, shop: SHOP }, visitBatch(v));

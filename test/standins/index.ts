@@ -13,6 +13,8 @@
 import { READS } from "./diagnostics";
 import { ga4Standin } from "./ga4";
 import { googleAdsStandin } from "./google-ads";
+import { klaviyoStandin } from "./klaviyo";
+import { linkedinStandin } from "./linkedin";
 import { metaStandin } from "./meta";
 import { microsoftStandin } from "./microsoft";
 import { pinterestStandin } from "./pinterest";
@@ -56,6 +58,8 @@ export { SNAPCHAT_CREDENTIALS } from "./snapchat";
 export { MICROSOFT_CREDENTIALS } from "./microsoft";
 export { REDDIT_CREDENTIALS } from "./reddit";
 export { X_CREDENTIALS } from "./x";
+export { LINKEDIN_CREDENTIALS } from "./linkedin";
+export { KLAVIYO_CREDENTIALS } from "./klaviyo";
 
 const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   meta: metaStandin,
@@ -67,6 +71,8 @@ const PLATFORMS: Record<StandinKind, PlatformStandin> = {
   microsoft: microsoftStandin,
   reddit: redditStandin,
   x: xStandin,
+  linkedin: linkedinStandin,
+  klaviyo: klaviyoStandin,
 };
 // Read-back endpoints (dataset quality, upload diagnostics, EQS): diagnostics.ts.
 for (const [kind, read] of Object.entries(READS) as Array<[StandinKind, NonNullable<(typeof READS)[StandinKind]>]>) {

@@ -16,12 +16,12 @@ import {
 import {
   expectedHashes,
   startStandins,
+  STANDIN_KINDS,
   TEST_CUSTOMER,
   type Fault,
   type StandinKind,
   type Standins,
 } from "./index";
-import { STANDIN_KINDS } from "./types";
 import { microsoftCall, microsoftEvent, redditCall, redditEvent, xCall, xConversion } from "./requests-14a";
 
 /** Fixed stand-in clock: 2026-11-20 12:00:00 UTC. */
@@ -160,6 +160,27 @@ const send = {
         o.validate ? "/validate" : ""
       }?access_token=${o.token ?? cred("snapchat", "accessToken")}`,
       json(body)
+    ),
+  linkedin: (body: unknown, o: { token?: string; headers?: Record<string, string> } = {}) =>
+    call(
+      `${s.urls.linkedin}/rest/conversionEvents`,
+      json(body, {
+        authorization: `Bearer ${o.token ?? cred("linkedin", "accessToken")}`,
+        "linkedin-version": "202607",
+        "x-restli-protocol-version": "2.0.0",
+        "x-restli-method": "BATCH_CREATE",
+        ...o.headers,
+      })
+    ),
+  klaviyo: (body: unknown, o: { key?: string; headers?: Record<string, string> } = {}) =>
+    call(
+      `${s.urls.klaviyo}/api/events`,
+      json(body, {
+        authorization: `Klaviyo-API-Key ${o.key ?? cred("klaviyo", "privateApiKey")}`,
+        revision: "2026-07-15",
+        "content-type": "application/vnd.api+json",
+        ...o.headers,
+      })
     ),
 };
 
@@ -364,6 +385,35 @@ function snapEvent(
   };
 }
 
+function linkedinElement(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    conversion: "urn:lla:llaPartnerConversion:104012",
+    conversionHappenedAt: NOW - 60_000,
+    conversionValue: { currencyCode: "USD", amount: "142.52" },
+    eventId: "order-100234",
+    user: { userIds: [{ idType: "SHA256_EMAIL", idValue: H.meta.em }] },
+    ...over,
+  };
+}
+
+function klaviyoEvent(attributes: Record<string, unknown> = {}, profile: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    data: {
+      type: "event",
+      attributes: {
+        properties: { OrderId: "order-100234" },
+        time: new Date(NOW - 60_000).toISOString(),
+        value: 142.52,
+        value_currency: "USD",
+        unique_id: "order-100234",
+        metric: { data: { type: "metric", attributes: { name: "Placed Order" } } },
+        profile: { data: { type: "profile", attributes: { email: RAW_EMAIL, phone_number: "+16505551212", ...profile } } },
+        ...attributes,
+      },
+    },
+  };
+}
+
 /** One valid single-event request per platform; `id` keeps Google Ads order ids unique. */
 function validCall(kind: StandinKind, id = "order-1"): Promise<Result> {
   switch (kind) {
@@ -387,6 +437,10 @@ function validCall(kind: StandinKind, id = "order-1"): Promise<Result> {
       return redditCall(s, { data: { events: [redditEvent(clock, { metadata: { conversion_id: id } })] } });
     case "x":
       return xCall(s, { conversions: [xConversion(clock, { conversion_id: id })] }, { now: clock });
+    case "linkedin":
+      return send.linkedin({ elements: [linkedinElement({ eventId: id })] });
+    case "klaviyo":
+      return send.klaviyo(klaviyoEvent({ unique_id: id }));
   }
 }
 
@@ -401,6 +455,8 @@ const SUCCESS_STATUS: Record<StandinKind, number> = {
   microsoft: 200,
   reddit: 200,
   x: 200,
+  linkedin: 200,
+  klaviyo: 202,
 };
 const KINDS: StandinKind[] = [...STANDIN_KINDS];
 
@@ -1362,6 +1418,114 @@ describe("snapchat stand-in", () => {
   });
 });
 
+describe("linkedin stand-in", () => {
+  it("accepts a BATCH_CREATE and answers a 201 per element; no test mode", async () => {
+    const res = await send.linkedin({ elements: [linkedinElement(), linkedinElement({ eventId: "order-2" })] });
+    expect([res.status, res.body]).toEqual([200, { elements: [{ status: 201 }, { status: 201 }] }]);
+    expect(s.received("linkedin").map((e) => [e.eventId, e.eventName, e.test])).toEqual([
+      ["order-100234", "urn:lla:llaPartnerConversion:104012", false],
+      ["order-2", "urn:lla:llaPartnerConversion:104012", false],
+    ]);
+  });
+
+  it("judges each element: seconds instead of ms, unhashed email, unknown rule, > 90 days, no userIds", async () => {
+    const res = await send.linkedin({
+      elements: [
+        linkedinElement({ conversionHappenedAt: NOW_S - 60 }),
+        linkedinElement({ user: { userIds: [{ idType: "SHA256_EMAIL", idValue: RAW_EMAIL }] } }),
+        linkedinElement({ conversion: "urn:lla:llaPartnerConversion:999" }),
+        linkedinElement({ conversionHappenedAt: NOW - 91 * DAY }),
+        linkedinElement({ user: { userInfo: { firstName: "a", lastName: "b" } } }),
+        linkedinElement({ conversionValue: { currencyCode: "USD", amount: 142.52 } }),
+        linkedinElement(),
+      ],
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.elements.map((e: { status: number }) => e.status)).toEqual([400, 400, 404, 400, 400, 400, 201]);
+    expect(s.rejected("linkedin").map((r) => r.reason)).toEqual([
+      "elements[0].conversionHappenedAt: looks like seconds; milliseconds expected",
+      "elements[1].user.userIds[0].idValue: must be a SHA-256 hex digest (value is not hashed)",
+      "elements[2].conversion: no such conversion rule on this ad account",
+      "elements[3].conversionHappenedAt: is older than 90 days",
+      "elements[4].user.userIds: is required (an array, empty when only userInfo is sent)",
+      "elements[5].conversionValue.amount: must be a decimal number in a string",
+    ]);
+    expect(JSON.stringify(s.rejected("linkedin").map((r) => r.reason))).not.toContain(RAW_EMAIL);
+  });
+
+  it("refuses a missing LinkedIn-Version, a sunset version, a missing Rest.li header, a wrong token", async () => {
+    const noVersion = await send.linkedin({ elements: [linkedinElement()] }, { headers: { "linkedin-version": "" } });
+    const sunset = await send.linkedin({ elements: [linkedinElement()] }, { headers: { "linkedin-version": "202501" } });
+    const noRestli = await send.linkedin({ elements: [linkedinElement()] }, { headers: { "x-restli-protocol-version": "" } });
+    const token = await send.linkedin({ elements: [linkedinElement()] }, { token: "nope" });
+    expect([noVersion, sunset, noRestli, token].map((r) => [r.status, r.body.code])).toEqual([
+      [400, "VERSION_MISSING"],
+      [426, "NONEXISTENT_VERSION"],
+      [400, "INVALID_PROTOCOL_VERSION"],
+      [401, "INVALID_ACCESS_TOKEN"],
+    ]);
+    expect(s.received("linkedin")).toEqual([]);
+  });
+
+  it("counts a resent eventId on the same rule as a duplicate", async () => {
+    await send.linkedin({ elements: [linkedinElement()] });
+    await send.linkedin({ elements: [linkedinElement()] });
+    expect(s.dedupedCount("linkedin")).toBe(1);
+  });
+});
+
+describe("klaviyo stand-in", () => {
+  it("accepts a Create Event with 202 and no body; a backfill event counts too, noted as triggering no flow", async () => {
+    const live = await send.klaviyo(klaviyoEvent());
+    const backfill = await send.klaviyo(klaviyoEvent({ unique_id: "order-2", backfill: true }));
+    expect([live.status, live.text, backfill.status]).toEqual([202, "", 202]);
+    expect(s.received("klaviyo").map((e) => [e.eventId, e.eventName, e.test, e.notes])).toEqual([
+      ["order-100234", "Placed Order", false, []],
+      ["order-2", "Placed Order", false, ["backfill: recorded, triggers no flow"]],
+    ]);
+  });
+
+  it("refuses a hashed email, a phone without +, no profile identifier, a numeric-string value, naming the pointer", async () => {
+    const cases = [
+      klaviyoEvent({}, { email: H.meta.em }),
+      klaviyoEvent({}, { phone_number: "6505551212" }),
+      klaviyoEvent({}, { email: undefined, phone_number: undefined }),
+      klaviyoEvent({ value: "142.52" }),
+      klaviyoEvent({ time: String(NOW_S) }),
+    ];
+    const results = [];
+    for (const body of cases) results.push(await send.klaviyo(body));
+    expect(results.map((r) => [r.status, r.body.errors[0].source.pointer])).toEqual([
+      [400, "/data/attributes/profile/data/attributes/email"],
+      [400, "/data/attributes/profile/data/attributes/phone_number"],
+      [400, "/data/attributes/profile/data/attributes"],
+      [400, "/data/attributes/value"],
+      [400, "/data/attributes/time"],
+    ]);
+    expect(s.received("klaviyo")).toEqual([]);
+    expect(JSON.stringify(s.rejected("klaviyo").map((r) => r.reason))).not.toContain(RAW_EMAIL);
+  });
+
+  it("needs the Klaviyo-API-Key scheme, a revision header and a JSON content type", async () => {
+    const bearer = await send.klaviyo(klaviyoEvent(), { headers: { authorization: `Bearer ${cred("klaviyo", "privateApiKey")}` } });
+    const noRevision = await send.klaviyo(klaviyoEvent(), { headers: { revision: "" } });
+    const retired = await send.klaviyo(klaviyoEvent(), { headers: { revision: "2023-01-24" } });
+    const form = await send.klaviyo(klaviyoEvent(), { headers: { "content-type": "application/x-www-form-urlencoded" } });
+    expect([bearer, noRevision, retired, form].map((r) => [r.status, r.body.errors[0].code])).toEqual([
+      [401, "not_authenticated"],
+      [400, "invalid"],
+      [400, "invalid"],
+      [415, "unsupported_media_type"],
+    ]);
+  });
+
+  it("counts a resent unique_id for the same metric as a duplicate", async () => {
+    await send.klaviyo(klaviyoEvent());
+    await send.klaviyo(klaviyoEvent());
+    expect(s.dedupedCount("klaviyo")).toBe(1);
+  });
+});
+
 // ---------------------------------------------------------------- faults, for every platform
 
 const AUTH_ERROR: Record<StandinKind, (r: Result) => unknown> = {
@@ -1374,6 +1538,8 @@ const AUTH_ERROR: Record<StandinKind, (r: Result) => unknown> = {
   microsoft: (r) => [r.status, r.body.error.code],
   reddit: (r) => [r.status, r.body.error.code],
   x: (r) => [r.status, r.body.errors[0].code],
+  linkedin: (r) => [r.status, r.body.code],
+  klaviyo: (r) => [r.status, r.body.errors[0].code],
 };
 const AUTH_EXPECTED: Record<StandinKind, unknown> = {
   meta: [400, 190],
@@ -1385,6 +1551,8 @@ const AUTH_EXPECTED: Record<StandinKind, unknown> = {
   microsoft: [401, "Unauthorized"],
   reddit: [401, "UNAUTHORIZED"],
   x: [401, "UNAUTHORIZED_ACCESS"],
+  linkedin: [401, "INVALID_ACCESS_TOKEN"],
+  klaviyo: [401, "not_authenticated"],
 };
 const RATE_LIMIT: Record<StandinKind, (r: Result) => unknown> = {
   meta: (r) => [r.status, r.body.error.code, r.body.error.is_transient],
@@ -1396,6 +1564,8 @@ const RATE_LIMIT: Record<StandinKind, (r: Result) => unknown> = {
   microsoft: (r) => [r.status, r.body.error.code],
   reddit: (r) => [r.status, r.body.error.code],
   x: (r) => [r.status, r.body.errors[0].code],
+  linkedin: (r) => [r.status, r.body.code],
+  klaviyo: (r) => [r.status, r.body.errors[0].code],
 };
 const RATE_LIMIT_EXPECTED: Record<StandinKind, unknown> = {
   meta: [400, 17, true],
@@ -1407,6 +1577,8 @@ const RATE_LIMIT_EXPECTED: Record<StandinKind, unknown> = {
   microsoft: [429, "TooManyRequests"],
   reddit: [429, "RATE_LIMITED"],
   x: [429, "TOO_MANY_REQUESTS"],
+  linkedin: [429, "TOO_MANY_REQUESTS"],
+  klaviyo: [429, "throttled"],
 };
 
 describe.each(KINDS)("%s faults", (kind) => {

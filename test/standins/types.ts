@@ -13,6 +13,8 @@ export const STANDIN_KINDS = [
   "microsoft",
   "reddit",
   "x",
+  "linkedin",
+  "klaviyo",
 ] as const;
 export type StandinKind = (typeof STANDIN_KINDS)[number];
 

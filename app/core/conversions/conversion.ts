@@ -70,6 +70,8 @@ export interface ConversionClickIds {
   twclid?: string;
   /** Reddit click id (rdt_cid URL parameter). */
   rdtCid?: string;
+  /** LinkedIn click id (`li_fat_id` URL parameter), sent as LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID. */
+  liFatId?: string;
   /** GA4 client id derived from the _ga cookie ("1234567890.1700000000"). */
   gaClientId?: string;
   gaSessionId?: string;

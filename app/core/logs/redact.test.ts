@@ -33,6 +33,21 @@ describe("redactPayload", () => {
   });
 });
 
+describe("redactPayload: a profile sent in clear (Klaviyo)", () => {
+  it("hides names and address parts, keeps the country and hashes", () => {
+    const profile = { first_name: "Jane", last_name: "Doe", email: "jane@example.com", phone_number: "+16505551212", location: { city: "Menlo Park", zip: "94025", region: "CA", address1: "1 Main St", country: "United States", ip: "203.0.113.7" } };
+    expect(redactPayload(profile)).toEqual({
+      first_name: "[hidden]",
+      last_name: "[hidden]",
+      email: "[email hidden]",
+      phone_number: "[phone hidden]",
+      location: { city: "[hidden]", zip: "[hidden]", region: "[hidden]", address1: "[hidden]", country: "United States", ip: "[ip hidden]" },
+    });
+    const hash = "d0c648bc36f12061bec770df216cea2ab95851b9350fd54b658de53b0407767a";
+    expect(redactPayload({ city: hash })).toEqual({ city: hash });
+  });
+});
+
 describe("redactUrl / redactText / redactStoredBody", () => {
   it("replaces token query parameters and user info in URLs", () => {
     const u = redactUrl("https://user:pw@graph.facebook.com/v24.0/1/events?access_token=EAAB&x=1");

@@ -26,12 +26,18 @@ export function isSecretKey(key: string): boolean {
 const IP_KEY = /(^|_)ip($|_)|ip_?address|ip_override/i;
 /** Keys that carry an email or phone number (hashed fields keep their hash). */
 const PERSONAL_KEY = /^(em|ph|email|phone|phone_number|email_address)$/i;
+/**
+ * Keys that carry a name or address in clear (Klaviyo's profile: first_name, location.city…).
+ * Hashed values keep their hash like everywhere else.
+ */
+const NAME_OR_ADDRESS_KEY = /^(first_name|last_name|address1|address2|city|zip|region)$/i;
 
 export const REDACTED = {
   secret: "[secret]",
   ip: "[ip hidden]",
   email: "[email hidden]",
   phone: "[phone hidden]",
+  personal: "[hidden]",
 } as const;
 
 /** A path segment that is a token, not a word or an id: 16+ letters and digits mixed, no hyphen. */
@@ -79,6 +85,7 @@ function redactString(key: string | undefined, value: string): string {
   if (HASH.test(value)) return value; // a SHA-256 hash: shown as the platform got it
   if (key !== undefined && IP_KEY.test(key)) return REDACTED.ip;
   if (key !== undefined && PERSONAL_KEY.test(key)) return /@/.test(value) ? REDACTED.email : REDACTED.phone;
+  if (key !== undefined && NAME_OR_ADDRESS_KEY.test(key)) return REDACTED.personal;
   if (/^https?:\/\//i.test(value)) return redactUrl(value);
   return redactText(value);
 }

@@ -216,8 +216,9 @@ describe("click ids and cookies", () => {
     ["landing beats cart attributes beats session", buildOnlineOrder({ note_attributes: [{ name: "fbclid", value: "IwAR-note" }, { name: "gclid", value: "Cj0-note" }] }), { ...NO_ENRICHMENT, clickIds: { gclid: "Cj0-session", msclkid: "ms-session" } }, { fbclid: "IwAR0abc123", gclid: "Cj0-note", msclkid: "ms-session" }],
     ["session cookies beat cart-attribute cookies", buildOnlineOrder({ landing_site: null, note_attributes: [{ name: "_fbp", value: "fbp-note" }, { name: "_fbc", value: "fbc-note" }] }), { ...NO_ENRICHMENT, cookies: { _fbp: "fbp-session" } }, { fbp: "fbp-session", fbc: "fbc-note" }],
     ["epik click id beats the _epik cookie; unusable _ga is dropped", buildOnlineOrder({ landing_site: "/?epik=dj0yJnU9" }), { ...NO_ENRICHMENT, cookies: { _epik: "cookie-epik", _ga: "garbage" } }, { epik: "dj0yJnU9" }],
-    ["unknown keys and blank values are dropped", buildOnlineOrder({ landing_site: null }), { ...NO_ENRICHMENT, clickIds: { li_fat_id: "li", gclid: "  " }, cookies: { _shopify_y: "x" } }, {}],
     ["X's twclid and Reddit's rdt_cid reach their canonical slots", buildOnlineOrder({ landing_site: "/?rdt_cid=rdt-landing" }), { ...NO_ENRICHMENT, clickIds: { twclid: "tw", rdt_cid: "rdt-session" } }, { rdtCid: "rdt-landing", twclid: "tw" }],
+    ["unknown keys and blank values are dropped", buildOnlineOrder({ landing_site: null }), { ...NO_ENRICHMENT, clickIds: { some_other_clid: "x", gclid: "  " }, cookies: { _shopify_y: "x" } }, {}],
+    ["li_fat_id (LinkedIn) goes to liFatId", buildOnlineOrder({ landing_site: null }), { ...NO_ENRICHMENT, clickIds: { li_fat_id: "li-1" } }, { liFatId: "li-1" }],
   ])("%s", (_name, payload, enrichment, expected) => {
     expect(conversionClickIds(facts(payload), enrichment)).toEqual(expected);
   });

@@ -88,7 +88,7 @@ export function gaSessionIdFromCookie(value: string): string | null {
   return /^\d+$/.test(v) ? v : null;
 }
 
-/** Pixel / URL click-id names → ConversionClickIds keys. li_fat_id has no canonical slot here yet. */
+/** Pixel / URL click-id names → ConversionClickIds keys. */
 export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   fbclid: "fbclid",
   gclid: "gclid",
@@ -100,6 +100,7 @@ export const CLICK_ID_TARGET: Record<string, keyof ConversionClickIds> = {
   msclkid: "msclkid",
   twclid: "twclid",
   rdt_cid: "rdtCid",
+  li_fat_id: "liFatId",
 };
 
 export function cookieTarget(name: string, value: string): [keyof ConversionClickIds, string] | null {
