@@ -67,6 +67,8 @@ export interface PlatformFacts<Config> {
   testEventCaveat(config: Config): string | null;
   /** Column label and weights of the estimated match score, or null when the platform has no match score. */
   readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
+  /** Config keys the app fills itself (app credentials, OAuth access tokens): not in the settings form. */
+  readonly appSuppliedFields?: readonly string[];
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
@@ -88,6 +90,11 @@ export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
    */
   buildRequest(events: readonly CanonicalConversion[], config: Config, ctx: BuildContext): BuildResult;
   classifyResponse(response: HttpResponseSnapshot, eventCount: number): DeliveryOutcome;
+  /**
+   * Why this one event cannot be sent with this config (it is then settled "skipped" before
+   * batching), or null. Lets a batching adapter skip per event, which buildRequest cannot.
+   */
+  unsendable?(event: CanonicalConversion, config: Config): string | null;
 }
 
 /** Trim a response body for storage in the attempt log. */

@@ -15,10 +15,11 @@ export async function sendRequest(spec: HttpRequestSpec, opts: { timeoutMs: numb
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
+    const form = spec.encoding === "form";
     const res = await fetch(spec.url, {
       method: spec.method,
-      headers: { "content-type": "application/json", ...spec.headers },
-      body: JSON.stringify(spec.body),
+      headers: { "content-type": form ? "application/x-www-form-urlencoded" : "application/json", ...spec.headers },
+      body: form ? new URLSearchParams(spec.body as Record<string, string>).toString() : JSON.stringify(spec.body),
       signal: controller.signal,
     });
     const text = await res.text();
