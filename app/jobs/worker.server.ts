@@ -3,6 +3,7 @@ import type { DestinationKind } from "~/destinations/destination";
 import type { Logger } from "~/lib/logger.server";
 import { onWork } from "~/lib/signals.server";
 import { startDeliveryPump } from "~/services/deliver.server";
+import type { GoogleAppConfig } from "~/services/google-ads-auth.server";
 import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
@@ -31,6 +32,8 @@ export interface WorkerOptions {
   horizonMs?: number;
   /** How often the data-retention sweep runs (default hourly; the first runs one interval after start). */
   retentionEveryMs?: number;
+  /** The app's Google OAuth client and developer token (Google Ads, ADR 0030). */
+  google?: GoogleAppConfig;
   /** SQLite: target length of one pixel pass (synchronous work on the web loop; default 4 ms). */
   pixelPassBudgetMs?: number;
 }

@@ -76,6 +76,8 @@ export interface PlatformStandin {
   statusReply(status: number): Reply;
   /** The platform's own "slow down" answer (TikTok 200 + code 40100, Meta code 17, ...). */
   rateLimitReply(): Reply;
+  /** Forget platform-side state besides what the server keeps (Google's OAuth grants). */
+  reset?(): void;
 }
 
 export interface RunningStandin {
@@ -376,6 +378,7 @@ export async function startStandinServer(
       if (faultRemaining <= 0) fault = { type: "none" };
     },
     reset: () => {
+      platform.reset?.();
       received = [];
       rejected = [];
       requestCount = 0;

@@ -2,7 +2,6 @@
 CREATE TABLE "OAuthGrant" (
     "id" TEXT NOT NULL,
     "shop" TEXT NOT NULL,
-    "destinationId" TEXT NOT NULL,
     "provider" TEXT NOT NULL,
     "refreshToken" TEXT NOT NULL,
     "accessToken" TEXT NOT NULL DEFAULT '',
@@ -19,8 +18,5 @@ CREATE TABLE "OAuthGrant" (
 );
 
 -- CreateIndex
-CREATE UNIQUE INDEX "OAuthGrant_destinationId_key" ON "OAuthGrant"("destinationId");
-
--- CreateIndex
-CREATE INDEX "OAuthGrant_shop_idx" ON "OAuthGrant"("shop");
+CREATE UNIQUE INDEX "OAuthGrant_shop_provider_key" ON "OAuthGrant"("shop", "provider");
 
