@@ -20,6 +20,8 @@ import {
 } from "~/data/destinations.server";
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
+import { prepareCredentials } from "./destination-credentials.server";
+import { googleAppConfig, type GoogleAppConfig } from "./google-ads-auth.server";
 import { redactHeaderSecrets, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
 
 /**
@@ -38,6 +40,7 @@ export interface DestinationAdminDeps {
   baseUrls?: Partial<Record<DestinationKind, string>>;
   send?: typeof sendRequest;
   timeoutMs?: number;
+  google?: GoogleAppConfig;
 }
 
 export function destinationAdminDeps(): DestinationAdminDeps {
@@ -307,9 +310,12 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
   if (!config.success) {
     return { kind: "invalid-settings", message: `The saved settings are incomplete: ${config.error.issues[0]?.message ?? "invalid"}. Fix them and save.` };
   }
+  // App-supplied credentials (Google Ads' OAuth access token), as the worker gets them.
+  const credentials = await prepareCredentials({ ...deps, google: deps.google ?? googleAppConfig(env()) }, rec, config.data);
+  if (credentials.kind !== "ready") return { kind: "invalid-settings", message: credentials.reason };
   const now = deps.now();
   const conversion = buildSampleConversion({ now, shopDomain: shop });
-  const built = adapter.buildRequest([conversion], config.data, {
+  const built = adapter.buildRequest([conversion], credentials.config, {
     now,
     testMode: true,
     baseUrlOverride: deps.baseUrls?.[kind],

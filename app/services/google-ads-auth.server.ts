@@ -1,5 +1,5 @@
-import type { Db } from "~/db.server";
-import type { Env } from "~/env.server";
+import { prisma, type Db } from "~/db.server";
+import { decodeKey, env, type Env } from "~/env.server";
 import type { DestinationKind } from "~/destinations/destination";
 import type { GoogleAdsConfig } from "~/destinations/google-ads/config";
 import {
@@ -83,6 +83,12 @@ export interface GoogleAuthDeps {
   send?: typeof sendRequest;
   timeoutMs?: number;
   baseUrls?: Partial<Record<DestinationKind, string>>;
+}
+
+/** The deps for routes (web process): the app's database, key, clock and configuration. */
+export function googleAuthDeps(): GoogleAuthDeps {
+  const e = env();
+  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), google: googleAppConfig(e), baseUrls: e.DESTINATION_BASE_URLS };
 }
 
 export type AccessToken =
@@ -292,4 +298,31 @@ export async function listGoogleAdsConversionActions(
     return { kind: "unavailable", message: read.reason };
   }
   return { kind: "unavailable", message: "Google Ads refused the access token twice" };
+}
+
+export interface GoogleAdsPanel {
+  /** The server has a Google OAuth client: "Connect" can be offered. */
+  configured: boolean;
+  state: "not-connected" | "connected" | "reconnect";
+  problem: string | null;
+  connectedAt: string | null;
+  /** The account's "Import from clicks" actions, or why they could not be listed (null: nothing to list yet). */
+  actions: { kind: "actions"; actions: ConversionActionChoice[] } | { kind: "unavailable"; message: string } | null;
+}
+
+/** What the Google Ads settings page shows about the connection, with the conversion-action list. */
+export async function googleAdsPanel(deps: GoogleAuthDeps, shop: string): Promise<GoogleAdsPanel> {
+  const connection = await googleAdsConnection(deps, shop);
+  const grant = connection.grant;
+  const state = grant === null ? "not-connected" : grant.status === "revoked" ? "reconnect" : "connected";
+  let actions: GoogleAdsPanel["actions"] = null;
+  if (state === "connected") {
+    const dest = await getDestinationByKind(deps.db, deps.key, shop, "google-ads");
+    const customerId = typeof dest?.publicConfig.customerId === "string" ? dest.publicConfig.customerId : undefined;
+    const loginCustomerId = typeof dest?.publicConfig.loginCustomerId === "string" ? dest.publicConfig.loginCustomerId : undefined;
+    actions = customerId
+      ? await listGoogleAdsConversionActions(deps, shop, { customerId, loginCustomerId })
+      : { kind: "unavailable", message: "Save the customer id to list its conversion actions." };
+  }
+  return { configured: connection.configured, state, problem: grant?.problem ?? null, connectedAt: grant?.connectedAt.toISOString() ?? null, actions };
 }
