@@ -47,6 +47,9 @@ describe("destination form fields come from the adapter", () => {
     const ads = configFields(adapterOf("google-ads"));
     expect(ads.find((f) => f.key === "enhancedConversions")?.control).toEqual({ type: "checkbox" });
     expect(ads.find((f) => f.key === "loginCustomerId")?.required).toBe(false);
+    // The access and developer tokens are the app's (OAuth grant, app config), never the merchant's input.
+    expect(ads.map((f) => f.key)).not.toContain("accessToken");
+    expect(ads.map((f) => f.key)).not.toContain("developerToken");
     expect(configFields(adapterOf("meta")).find((f) => f.key === "testEventCode")?.testOnly).toBe(true);
   });
 });
