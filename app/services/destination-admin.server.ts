@@ -45,7 +45,7 @@ export interface DestinationAdminDeps {
 
 export function destinationAdminDeps(): DestinationAdminDeps {
   const e = env();
-  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS };
+  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS, google: googleAppConfig(e) };
 }
 
 export const DestinationKindSchema = z.enum(DESTINATION_KINDS);
@@ -311,7 +311,7 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
     return { kind: "invalid-settings", message: `The saved settings are incomplete: ${config.error.issues[0]?.message ?? "invalid"}. Fix them and save.` };
   }
   // App-supplied credentials (Google Ads' OAuth access token), as the worker gets them.
-  const credentials = await prepareCredentials({ ...deps, google: deps.google ?? googleAppConfig(env()) }, rec, config.data);
+  const credentials = await prepareCredentials(deps, rec, config.data);
   if (credentials.kind !== "ready") return { kind: "invalid-settings", message: credentials.reason };
   const now = deps.now();
   const conversion = buildSampleConversion({ now, shopDomain: shop });
