@@ -131,7 +131,7 @@ describe("Google Ads across access-token expiry (fake clock)", () => {
         `${googleOAuth.counts.invalidGrant} invalid_grant; delivered ${g.statuses.delivered}, repeats ${g.repeats}`,
     );
     expect(googleOAuth.counts.exchanges).toBe(2);
-  });
+  }, 900_000); // 10 simulated hours: ~40 s on SQLite, longer on PostgreSQL on a loaded 2-core machine
 
   it("concurrent sends share one refresh (in process), and the grant row lets one process refresh at a time", async () => {
     const grant = await getGrant(rig.db, testKey(), TEST_SHOP, GOOGLE_PROVIDER);
