@@ -30,6 +30,11 @@ describe("parseEnv", () => {
       { ...good, NODE_ENV: "production", SHOPIFY_ADMIN_API_URL: "http://127.0.0.1:1" },
       "Invalid environment: SHOPIFY_ADMIN_API_URL is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
     ],
+    [
+      { ...good, NODE_ENV: "production", GOOGLE_OAUTH_BASE_URL: "http://127.0.0.1:1" },
+      "Invalid environment: GOOGLE_OAUTH_BASE_URL is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+    ],
+    [{ ...good, GOOGLE_OAUTH_CLIENT_ID: "id.apps.googleusercontent.com" }, "Invalid environment: GOOGLE_OAUTH_CLIENT_SECRET is missing"],
   ])("names the bad variable in one line (%#)", (source, message) => {
     let thrown: Error | undefined;
     try {

@@ -68,6 +68,24 @@ export const EnvSchema = z
      * Refused in production, like DESTINATION_BASE_URLS.
      */
     SHOPIFY_ADMIN_API_URL: url.optional(),
+    /**
+     * The app's Google OAuth 2.0 client (a "Web application" client in Google Cloud, with
+     * {SHOPIFY_APP_URL}/oauth/google-ads/callback as an authorised redirect URI). Unset:
+     * "Connect Google Ads" is not offered (ADR 0030). Both or neither.
+     */
+    GOOGLE_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+    GOOGLE_OAUTH_CLIENT_SECRET: z.string().trim().min(1).optional(),
+    /**
+     * Google Ads API developer token, sent as `developer-token` when set. Google sunset
+     * developer tokens on 2026-09-09 (access now belongs to the Cloud project of the OAuth
+     * client; the header is optional and ignored), so this is optional.
+     */
+    GOOGLE_ADS_DEVELOPER_TOKEN: z.string().trim().min(1).max(256).optional(),
+    /**
+     * Local stand-in replacing both https://accounts.google.com (consent screen) and
+     * https://oauth2.googleapis.com (token endpoint). Refused in production.
+     */
+    GOOGLE_OAUTH_BASE_URL: url.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && isExampleKey(env.ENCRYPTION_KEY)) {
@@ -81,6 +99,17 @@ export const EnvSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["DESTINATION_BASE_URLS"],
+        message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+      });
+    }
+    if ((env.GOOGLE_OAUTH_CLIENT_ID === undefined) !== (env.GOOGLE_OAUTH_CLIENT_SECRET === undefined)) {
+      const missing = env.GOOGLE_OAUTH_CLIENT_ID === undefined ? "GOOGLE_OAUTH_CLIENT_ID" : "GOOGLE_OAUTH_CLIENT_SECRET";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other half of the Google OAuth client is set" });
+    }
+    if (env.NODE_ENV === "production" && env.GOOGLE_OAUTH_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["GOOGLE_OAUTH_BASE_URL"],
         message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
       });
     }

@@ -14,6 +14,7 @@ export const REDACTION_TABLES = [
   "WebhookDelivery",
   "Session",
   "Destination",
+  "OAuthGrant",
   "AttributionCredit",
   "AdminJob",
 ] as const;

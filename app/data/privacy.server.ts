@@ -103,6 +103,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     }
     await tx.delivery.deleteMany({ where: { shop } });
     await deleteShopRequests(tx, shop);
+    await tx.oAuthGrant.deleteMany({ where: { shop } });
     await tx.destination.deleteMany({ where: { id: { in: destinations.map((d) => d.id) } } });
     await tx.conversion.deleteMany({ where: { shop } });
     await tx.attributionCredit.deleteMany({ where: { shop } });

@@ -86,6 +86,8 @@ export interface PlatformFacts<Config> {
    * that identity goes only where the platform documents it instead of checking it is absent.
    */
   readonly sendsRawIdentity?: string;
+  /** Config keys the app fills itself (app credentials, OAuth access tokens): not in the settings form. */
+  readonly appSuppliedFields?: readonly string[];
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
@@ -107,6 +109,11 @@ export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
    */
   buildRequest(events: readonly CanonicalConversion[], config: Config, ctx: BuildContext): BuildResult;
   classifyResponse(response: HttpResponseSnapshot, eventCount: number): DeliveryOutcome;
+  /**
+   * Why this one event cannot be sent with this config (it is then settled "skipped" before
+   * batching), or null. Lets a batching adapter skip per event, which buildRequest cannot.
+   */
+  unsendable?(event: CanonicalConversion, config: Config): string | null;
   /**
    * How to read back the platform's own verdict on the events it received (dataset quality,
    * upload diagnostics), where it publishes one; absent when it does not (ADR 0041).

@@ -60,7 +60,8 @@ function humanise(key: string): string {
 /** The form fields of one adapter, in configSchema order. */
 export function configFields(adapter: DestinationAdapter<unknown>): ConfigField[] {
   const shape = (adapter.configSchema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
-  return Object.entries(shape).map(([key, schema]) => {
+  const appSupplied = new Set(adapter.appSuppliedFields ?? []);
+  return Object.entries(shape).filter(([key]) => !appSupplied.has(key)).map(([key, schema]) => {
     const def = baseDef(schema);
     const text = adapter.formText[key];
     const control: ConfigFieldControl = adapter.secretFields.includes(key)

@@ -3,6 +3,7 @@ import { database } from "~/db.server";
 import { decodeKey, env } from "~/env.server";
 import { log } from "~/lib/logger.server";
 import { verifyEncryptionKey } from "~/services/key-check.server";
+import { googleAppConfig } from "~/services/google-ads-auth.server";
 import { setRemoteNotifier, WORK_CHANNEL } from "~/lib/signals.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 
@@ -39,6 +40,7 @@ export async function boot(): Promise<BootResult> {
         key: decodeKey(e.ENCRYPTION_KEY)!,
         log: log.child({ component: "worker" }),
         baseUrls: e.DESTINATION_BASE_URLS,
+        google: googleAppConfig(e),
         workerId: `w-${process.pid}-${randomUUID().slice(0, 8)}`,
         pollMs: e.WORKER_POLL_MS,
         listenUrl: provider === "postgres" ? e.DATABASE_URL : undefined,

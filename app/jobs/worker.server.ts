@@ -3,6 +3,7 @@ import type { DestinationKind } from "~/destinations/destination";
 import type { Logger } from "~/lib/logger.server";
 import { onWork } from "~/lib/signals.server";
 import { startDeliveryPump } from "~/services/deliver.server";
+import type { GoogleAppConfig } from "~/services/google-ads-auth.server";
 import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
@@ -34,6 +35,8 @@ export interface WorkerOptions {
   retentionEveryMs?: number;
   /** How often each destination's platform verdict is read (default 6 h; 0 = never; ADR 0041). */
   diagnosticsEveryMs?: number;
+  /** The app's Google OAuth client and developer token (Google Ads, ADR 0030). */
+  google?: GoogleAppConfig;
   /** SQLite: target length of one pixel pass (synchronous work on the web loop; default 4 ms). */
   pixelPassBudgetMs?: number;
 }
@@ -96,7 +99,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
   const listener = opts.listenUrl ? listenForWork(opts.listenUrl, opts.log) : null;
   const retentionEveryMs = opts.retentionEveryMs ?? 3_600_000;
   let lastSweep = now();
-  const adminHandlers = adminJobHandlersFor({ key: opts.key, baseUrls: opts.baseUrls, timeoutMs: opts.timeoutMs });
+  const adminHandlers = adminJobHandlersFor({ key: opts.key, baseUrls: opts.baseUrls, timeoutMs: opts.timeoutMs, google: opts.google });
   const diagnosticsEveryMs = opts.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
   // Which destinations are due for a read is looked at every few minutes (and at start).
   let lastDiagnosticsCheck = -Infinity;

@@ -10,7 +10,7 @@ export type SendResult =
  * and timeouts come back as values.
  */
 /** A platform read (diagnostics): a GET without body, or a POST. Same I/O, same answers. */
-export type ReadRequestSpec = { method: "GET" | "POST"; url: string; headers: Record<string, string>; body?: unknown };
+export type ReadRequestSpec = { method: "GET" | "POST"; url: string; headers: Record<string, string>; body?: unknown; encoding?: "json" | "form" };
 
 export async function sendRequest(spec: HttpRequestSpec | ReadRequestSpec, opts: { timeoutMs: number; now?: () => number } ): Promise<SendResult> {
   const now = opts.now ?? (() => performance.now());
@@ -18,10 +18,16 @@ export async function sendRequest(spec: HttpRequestSpec | ReadRequestSpec, opts:
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   try {
+    const form = spec.encoding === "form";
     const res = await fetch(spec.url, {
       method: spec.method,
-      headers: { "content-type": "application/json", ...spec.headers },
-      body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+      headers: { "content-type": form ? "application/x-www-form-urlencoded" : "application/json", ...spec.headers },
+      body:
+        spec.body === undefined
+          ? undefined
+          : form
+            ? new URLSearchParams(spec.body as Record<string, string>).toString()
+            : JSON.stringify(spec.body),
       signal: controller.signal,
     });
     const text = await res.text();

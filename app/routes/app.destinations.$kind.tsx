@@ -33,6 +33,8 @@ import { NavigationProgress, useToastOnChange } from "~/components/admin-feedbac
 import { RouteErrorBanner } from "~/components/route-error";
 import { formatUtc } from "~/components/format";
 import { orderKindLabel } from "~/core/orders/order-kind-labels";
+import { disconnectGoogleAds, googleAdsPanel, googleAuthDeps, startGoogleAdsConnect } from "~/services/google-ads-auth.server";
+import { GoogleAdsConnection } from "~/components/google-ads-connection";
 
 function kindOf(params: Record<string, string | undefined>) {
   const parsed = DestinationKindSchema.safeParse(params.kind);
@@ -42,10 +44,12 @@ function kindOf(params: Record<string, string | undefined>) {
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
-  return loadDestinationForm(destinationAdminDeps(), session.shop, kindOf(params));
+  const kind = kindOf(params);
+  const form = await loadDestinationForm(destinationAdminDeps(), session.shop, kind);
+  return { ...form, google: kind === "google-ads" ? await googleAdsPanel(googleAuthDeps(), session.shop) : null };
 };
 
-const IntentSchema = z.object({ intent: z.enum(["save", "test"]) });
+const IntentSchema = z.object({ intent: z.enum(["save", "test", "google-connect", "google-disconnect"]) });
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -56,6 +60,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (!form.success || !intent.success) return { intent: "invalid" as const, message: "The form was not understood. Reload the page and try again.", at };
   const deps = destinationAdminDeps();
   if (intent.data.intent === "test") return { intent: "test" as const, result: await sendTestEvent(deps, session.shop, kind), at };
+  if (intent.data.intent === "google-connect") {
+    const start = startGoogleAdsConnect(googleAuthDeps(), session.shop);
+    return start.kind === "redirect" ? { intent: "google-connect" as const, url: start.url, at } : { intent: "invalid" as const, message: start.message, at };
+  }
+  if (intent.data.intent === "google-disconnect") {
+    await disconnectGoogleAds(googleAuthDeps(), session.shop);
+    return { intent: "google-disconnect" as const, at };
+  }
   const saved = await saveDestinationForm(deps, session.shop, kind, form.data);
   return saved.kind === "saved"
     ? { intent: "save" as const, ok: true as const, message: saved.created ? "Destination connected" : "Settings saved", fieldErrors: {} as Record<string, string>, at }
@@ -74,10 +86,14 @@ const EVENT_LABELS: Record<string, string> = {
   cancel: "Cancellation",
 };
 
-function ConfigInput({ field, initial, secretSet, error }: { field: ConfigField; initial: string; secretSet: boolean; error?: string }) {
+function ConfigInput({ field, initial, secretSet, error, choices }: { field: ConfigField; initial: string; secretSet: boolean; error?: string; choices?: Array<{ label: string; value: string }> }) {
   const [value, setValue] = useState(initial);
   const name = `config.${field.key}`;
   const label = field.required ? field.label : `${field.label} (optional)`;
+  if (choices && choices.length > 0) {
+    const options = choices.some((c) => c.value === value) || value === "" ? choices : [{ label: `${value} (not in the account's list)`, value }, ...choices];
+    return <Select label={label} name={name} options={[{ label: "Choose…", value: "" }, ...options]} value={value} onChange={setValue} helpText={field.help} error={error} />;
+  }
   switch (field.control.type) {
     case "secret":
       return (
@@ -223,6 +239,7 @@ export default function DestinationSettings() {
               </div>
             )}
             {actionData?.intent === "invalid" && <Banner tone="critical" title={actionData.message} />}
+            {data.google && <GoogleAdsConnection panel={data.google} connectUrl={actionData?.intent === "google-connect" ? actionData.url : undefined} busy={submittingIntent === "google-connect"} />}
             <Form method="post" key={formKey}>
               <input type="hidden" name="intent" value="save" />
               <BlockStack gap="400">
@@ -233,7 +250,14 @@ export default function DestinationSettings() {
                     </Text>
                     {configFields.map((f) => (
                       // Secret inputs remount (go empty) after every answer: a typed token never lingers in the page.
-                      <ConfigInput key={f.control.type === "secret" ? `${f.key}-${actionData?.at ?? 0}` : f.key} field={f} initial={data.values[f.key] ?? ""} secretSet={data.secretsSet.includes(f.key)} error={errors[`config.${f.key}`]} />
+                      <ConfigInput
+                        key={f.control.type === "secret" ? `${f.key}-${actionData?.at ?? 0}` : f.key}
+                        field={f}
+                        initial={data.values[f.key] ?? ""}
+                        secretSet={data.secretsSet.includes(f.key)}
+                        error={errors[`config.${f.key}`]}
+                        choices={f.key === "conversionActionId" && data.google?.actions?.kind === "actions" ? data.google.actions.actions.map((a) => ({ label: `${a.name} (${a.id})`, value: a.id })) : undefined}
+                      />
                     ))}
                   </BlockStack>
                 </Card>

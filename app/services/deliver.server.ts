@@ -22,6 +22,8 @@ import {
 import { getDestinationsByIds, pauseDestination, type DestinationRecord } from "~/data/destinations.server";
 import { sendRequest, type SendResult } from "~/lib/http-sender.server";
 import type { Logger } from "~/lib/logger.server";
+import { prepareCredentials, type PreparedCredentials } from "./destination-credentials.server";
+import type { GoogleAppConfig } from "./google-ads-auth.server";
 
 export interface DeliverDeps {
   db: Db;
@@ -44,7 +46,12 @@ export interface DeliverDeps {
   maxInFlight?: number;
   /** Rows per claim (default 500). */
   claimLimit?: number;
+  /** The app's Google OAuth client and developer token (Google Ads access tokens, ADR 0030). */
+  google?: GoogleAppConfig;
 }
+
+/** Renews a credential the platform refused (401), at most once per request. */
+type Renew = (() => Promise<PreparedCredentials>) | undefined;
 
 const BATCHED_CONCURRENCY = 8;
 const SINGLE_EVENT_CONCURRENCY = 48;
@@ -67,6 +74,7 @@ async function sendChunk(
   adapter: DestinationAdapter<unknown>,
   config: unknown,
   chunk: Array<{ row: ClaimedDelivery; conv: CanonicalConversion }>,
+  renew?: Renew,
 ): Promise<ChunkResult> {
   const startedAt = new Date(deps.now());
   const built = adapter.buildRequest(
@@ -76,7 +84,7 @@ async function sendChunk(
   );
   // Adapters refuse a whole batch when one event in it cannot be sent; find which, alone.
   if (built.kind === "skip" && chunk.length > 1) {
-    const parts = await Promise.all(chunk.map((c) => sendChunk(deps, dest, adapter, config, [c])));
+    const parts = await Promise.all(chunk.map((c) => sendChunk(deps, dest, adapter, config, [c], renew)));
     return merge(parts);
   }
   if (built.kind === "skip") {
@@ -94,6 +102,31 @@ async function sendChunk(
   let outcomes: EventOutcome[];
   let httpStatus: number | undefined;
   let responseBody: string | undefined;
+  if (result.kind === "response" && result.response.status === 401 && renew !== undefined) {
+    // The access token was refused (expired early, revoked): renew it once and send again.
+    // Nothing was recorded by the platform for a 401, so this is not a repeat.
+    const renewed = await renew();
+    const first: AttemptRecord[] = chunk.map((c) => ({
+      deliveryId: c.row.id,
+      startedAt,
+      durationMs: result.durationMs,
+      outcome: "retry",
+      httpStatus: 401,
+      responseBody: trimForLog(result.response.body),
+      error: "access token refused (401); renewed and re-sent",
+    }));
+    if (renewed.kind === "ready") {
+      const again = await sendChunk(deps, dest, adapter, renewed.config, chunk, undefined);
+      return { ...again, attempts: [...first, ...again.attempts] };
+    }
+    const waitFor = renewed.kind === "wait" ? renewed.afterMs : 0;
+    return {
+      updates: chunk.map((c) => ({ id: c.row.id, status: "retrying" as const, nextAttemptAt: new Date(deps.now() + waitFor), error: renewed.reason })),
+      attempts: first,
+      requests: [],
+      configError: renewed.kind === "pause" ? renewed.reason : undefined,
+    };
+  }
   if (result.kind === "network-error") {
     outcomes = chunk.map(() => ({ kind: "retry", reason: result.error }));
   } else {
@@ -107,7 +140,7 @@ async function sendChunk(
   // retried event by event, right away, so only the bad one ends failed.
   if (chunk.length > 1 && outcomes.every((o) => o.kind === "fail") && result.kind === "response") {
     deps.log.info("batch rejected as a whole; splitting", { destination: dest.kind, size: chunk.length });
-    const parts = await Promise.all(chunk.map((c) => sendChunk(deps, dest, adapter, config, [c])));
+    const parts = await Promise.all(chunk.map((c) => sendChunk(deps, dest, adapter, config, [c], renew)));
     const firstAttempts: AttemptRecord[] = chunk.map((c) => ({
       deliveryId: c.row.id,
       startedAt,
@@ -177,6 +210,7 @@ interface Job {
   dest: DestinationRecord;
   adapter: DestinationAdapter<unknown>;
   config: unknown;
+  renew?: Renew;
   items: Array<{ row: ClaimedDelivery; conv: CanonicalConversion }>;
   claimToken: string;
   claimedAt: number;
@@ -293,7 +327,7 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
       await releaseDeliveries(deps.db, job.claimToken, ids);
       return;
     }
-    const result = await sendChunk(deps, job.dest, job.adapter, job.config, job.items);
+    const result = await sendChunk(deps, job.dest, job.adapter, job.config, job.items, job.renew);
     await record(outcomeStatements(deps.db, job.claimToken, result.updates, result.attempts, { provider: deps.provider, requests: result.requests, now: new Date(deps.now()) }));
     if (result.configError !== undefined) await pauseForConfig(job.dest, result.configError);
   };
@@ -338,6 +372,22 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
         await releaseDeliveries(deps.db, token, rows.map((r) => r.id), new Date(nowMs));
         continue;
       }
+      // App-supplied credentials (Google Ads' OAuth access token): fetched or refreshed now,
+      // before anything is built. A grant that only the merchant can restore pauses the
+      // destination; its rows go back untouched (no attempt counted) until the reconnect.
+      const credentials = await prepareCredentials(deps, dest, parsedConfig.data);
+      if (credentials.kind === "pause") {
+        await pauseDestination(deps.db, dest.id, credentials.reason, new Date(nowMs));
+        deps.log.warn("destination paused: credentials need the merchant", { destination: dest.kind, destinationId: dest.id, shop: dest.shop });
+        await releaseDeliveries(deps.db, token, rows.map((r) => r.id), new Date(nowMs));
+        continue;
+      }
+      if (credentials.kind === "wait") {
+        deps.log.warn("credentials unavailable; deliveries wait", { destination: dest.kind, destinationId: dest.id, reason: credentials.reason });
+        await releaseDeliveries(deps.db, token, rows.map((r) => r.id), new Date(nowMs + credentials.afterMs));
+        continue;
+      }
+      const config = credentials.config;
       const ready: Job["items"] = [];
       for (const row of rows) {
         const payload = payloads.get(row.conversionId);
@@ -355,10 +405,18 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
         // Consent was decided when the row was queued ("skipped" rows never get here);
         // "anonymous" decisions are applied now, to what is actually sent.
         const consent = decideConsent(conv.consent, purposeOf(dest.kind), dest.policy.consent);
-        ready.push({ row, conv: consent.kind === "anonymous" ? withoutIdentity(conv) : conv });
+        const sent = consent.kind === "anonymous" ? withoutIdentity(conv) : conv;
+        // Events the platform cannot take with this config are settled before batching.
+        const unsendable = adapter.unsendable?.(sent, config) ?? null;
+        if (unsendable !== null) {
+          updates.push({ id: row.id, status: "skipped", error: unsendable });
+          attempts.push({ deliveryId: row.id, startedAt: new Date(nowMs), durationMs: 0, outcome: "skipped", error: unsendable });
+          continue;
+        }
+        ready.push({ row, conv: sent });
       }
       for (let i = 0; i < ready.length; i += adapter.maxBatchSize) {
-        queue.push({ dest, adapter, config: parsedConfig.data, items: ready.slice(i, i + adapter.maxBatchSize), claimToken: token, claimedAt: nowMs });
+        queue.push({ dest, adapter, config, renew: credentials.renew, items: ready.slice(i, i + adapter.maxBatchSize), claimToken: token, claimedAt: nowMs });
       }
     }
     // Rows that cannot be sent (too old, conversion gone) are settled in one statement.

@@ -21,6 +21,8 @@ import {
 import { deliveryStatsByDestination } from "~/data/destination-stats.server";
 import { sendRequest } from "~/lib/http-sender.server";
 import { redactHeaderSecrets, redactPayload, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
+import { prepareCredentials } from "./destination-credentials.server";
+import { googleAppConfig, type GoogleAppConfig } from "./google-ads-auth.server";
 
 /**
  * The admin's destinations pages: list every platform with its state, load and save
@@ -38,11 +40,12 @@ export interface DestinationAdminDeps {
   baseUrls?: Partial<Record<DestinationKind, string>>;
   send?: typeof sendRequest;
   timeoutMs?: number;
+  google?: GoogleAppConfig;
 }
 
 export function destinationAdminDeps(): DestinationAdminDeps {
   const e = env();
-  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS };
+  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS, google: googleAppConfig(e) };
 }
 
 export const DestinationKindSchema = z.enum(DESTINATION_KINDS);
@@ -308,9 +311,12 @@ export async function sendTestEvent(deps: DestinationAdminDeps, shop: string, ki
   if (!config.success) {
     return { kind: "invalid-settings", message: `The saved settings are incomplete: ${config.error.issues[0]?.message ?? "invalid"}. Fix them and save.` };
   }
+  // App-supplied credentials (Google Ads' OAuth access token), as the worker gets them.
+  const credentials = await prepareCredentials(deps, rec, config.data);
+  if (credentials.kind !== "ready") return { kind: "invalid-settings", message: credentials.reason };
   const now = deps.now();
   const conversion = buildSampleConversion({ now, shopDomain: shop });
-  const built = adapter.buildRequest([conversion], config.data, {
+  const built = adapter.buildRequest([conversion], credentials.config, {
     now,
     testMode: true,
     baseUrlOverride: deps.baseUrls?.[kind],

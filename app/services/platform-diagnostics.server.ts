@@ -18,6 +18,8 @@ import {
   savePlatformDiagnostic,
 } from "~/data/platform-diagnostics.server";
 import { sendRequest } from "~/lib/http-sender.server";
+import { prepareCredentials } from "./destination-credentials.server";
+import type { GoogleAppConfig } from "./google-ads-auth.server";
 import type { Logger } from "~/lib/logger.server";
 import { notifyWork } from "~/lib/signals.server";
 import type { AdminJobHandler } from "./admin-job-handler";
@@ -47,6 +49,8 @@ export function diagnosableKinds(): DestinationKind[] {
 
 export interface DiagnosticsReadDeps {
   key: Buffer;
+  /** The app's Google OAuth client (ADR 0030): a Google Ads read uses the same fresh token as an upload. */
+  google?: GoogleAppConfig;
   baseUrls?: Partial<Record<DestinationKind, string>>;
   timeoutMs?: number;
   send?: typeof sendRequest;
@@ -78,11 +82,18 @@ export async function readDestinationDiagnostics(
   };
   const config = adapters[dest.kind].configSchema.safeParse(dest.config);
   if (!config.success) return save("error", { error: "The destination's settings are incomplete; save them again in Destinations." });
-  const built = diagnostics.describeRequest(config.data, { now: deps.now.getTime(), baseUrlOverride: deps.baseUrls?.[dest.kind] });
+  // App-supplied credentials (Google Ads' OAuth access token), fetched or refreshed as for a send.
+  const credentials = await prepareCredentials(
+    { db: deps.db, key: deps.key, now: () => deps.now.getTime(), google: deps.google, log: deps.log, send: deps.send, timeoutMs: deps.timeoutMs, baseUrls: deps.baseUrls },
+    dest,
+    config.data,
+  );
+  if (credentials.kind !== "ready") return save("error", { error: credentials.reason });
+  const built = diagnostics.describeRequest(credentials.config, { now: deps.now.getTime(), baseUrlOverride: deps.baseUrls?.[dest.kind] });
   if (built.kind === "skip") return save("error", { error: built.reason });
   const sent = await (deps.send ?? sendRequest)(built.request, { timeoutMs: deps.timeoutMs ?? 15_000 });
   if (sent.kind === "network-error") return save("error", { error: `No answer from the platform (${sent.error}); the next read tries again.` });
-  const parsed = diagnostics.parseResponse(sent.response, config.data);
+  const parsed = diagnostics.parseResponse(sent.response, credentials.config);
   if (parsed.kind === "error") return save("error", { error: parsed.reason, httpStatus: sent.response.status });
   const checked = PlatformVerdictSchema.safeParse(parsed.verdict);
   if (!checked.success) return save("error", { error: "The platform's answer did not have the documented shape.", httpStatus: sent.response.status });

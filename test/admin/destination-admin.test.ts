@@ -1,3 +1,4 @@
+import { saveGrant } from "~/data/oauth-grants.server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "~/db.server";
 import { DESTINATION_KINDS, type DestinationAdapter, type DestinationKind } from "~/destinations/destination";
@@ -16,7 +17,7 @@ import {
 import { createTestDatabase } from "../support/databases";
 import { TEST_SHOP } from "../support/env";
 import { openDb, testKey } from "../support/seed";
-import { startStandins, type Standins } from "../standins";
+import { GOOGLE_OAUTH_CREDENTIALS, googleOAuth, startStandins, type Standins } from "../standins";
 
 /**
  * The destinations admin service against a real database and every platform stand-in:
@@ -49,6 +50,9 @@ describe("destination form fields come from the adapter", () => {
     const ads = configFields(adapterOf("google-ads"));
     expect(ads.find((f) => f.key === "enhancedConversions")?.control).toEqual({ type: "checkbox" });
     expect(ads.find((f) => f.key === "loginCustomerId")?.required).toBe(false);
+    // The access and developer tokens are the app's (OAuth grant, app config), never the merchant's input.
+    expect(ads.map((f) => f.key)).not.toContain("accessToken");
+    expect(ads.map((f) => f.key)).not.toContain("developerToken");
     expect(configFields(adapterOf("meta")).find((f) => f.key === "testEventCode")?.testOnly).toBe(true);
   });
 });
@@ -98,7 +102,41 @@ describe("destinations admin service against the stand-ins", () => {
   };
   const secretKeys = (kind: DestinationKind) => adapterOf(kind).secretFields;
 
-  it.each(DESTINATION_KINDS)("%s: a wrong token is refused (GA4: accepted, with the caveat), the right one delivers", async (kind) => {
+  it("google-ads: without a grant the test event asks to connect; with one it refreshes the hourly token and delivers", async () => {
+    const kind = "google-ads" as const;
+    const google = {
+      oauth: {
+        clientId: GOOGLE_OAUTH_CREDENTIALS.clientId,
+        clientSecret: GOOGLE_OAUTH_CREDENTIALS.clientSecret,
+        redirectUri: "https://trueline.test/oauth/google-ads/callback",
+        baseUrlOverride: standins.urls[kind],
+      },
+    };
+    const shop = TEST_SHOP;
+    const withGoogle = { ...deps, google };
+    expect(await saveDestinationForm(withGoogle, shop, kind, formFor(kind))).toMatchObject({ kind: "saved", created: true });
+    expect(await sendTestEvent(withGoogle, shop, kind)).toEqual({ kind: "invalid-settings", message: "Reconnect Google Ads: Google Ads is not connected" });
+    // A grant whose access token ran out an hour ago: the test event refreshes it first.
+    await saveGrant(db, testKey(), {
+      shop,
+      provider: "google",
+      refreshToken: GOOGLE_OAUTH_CREDENTIALS.refreshToken,
+      accessToken: "ya29.expired",
+      accessExpiresAt: new Date(Date.now() - 3_600_000),
+      scope: GOOGLE_OAUTH_CREDENTIALS.scope,
+      at: new Date(),
+    });
+    const refreshes = googleOAuth.counts.refreshes;
+    const before = standins.received(kind).length;
+    const ok = await sendTestEvent(withGoogle, shop, kind);
+    if (ok.kind !== "sent") throw new Error(`expected a request, got ${JSON.stringify(ok)}`);
+    expect(ok.outcome.kind, `${ok.summary}\n${ok.response?.body}`).toBe("delivered");
+    expect(googleOAuth.counts.refreshes).toBe(refreshes + 1);
+    expect(standins.received(kind).length).toBe(before + 1);
+    expect(JSON.stringify(ok)).not.toContain("ya29.standin-");
+  });
+
+  it.each(DESTINATION_KINDS.filter((k) => k !== "google-ads"))("%s: a wrong token is refused (GA4: accepted, with the caveat), the right one delivers", async (kind) => {
     const wrong = Object.fromEntries(secretKeys(kind).map((k) => [`config.${k}`, "wrong-token-000000000000000000"]));
     expect(await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, wrong))).toMatchObject({ kind: "saved", created: true });
     const bad = await sendTestEvent(deps, TEST_SHOP, kind);

@@ -72,7 +72,8 @@ describe.each(REGISTERED)("$kind", ({ adapter, cases }) => {
     });
 
     test("form text: a label for every config key, and none for a key the config does not have", () => {
-      const keys = Object.keys((adapter.configSchema as unknown as { shape: Record<string, unknown> }).shape);
+      const appSupplied = adapter.appSuppliedFields ?? [];
+      const keys = Object.keys((adapter.configSchema as unknown as { shape: Record<string, unknown> }).shape).filter((k) => !appSupplied.includes(k));
       expect(Object.keys(adapter.formText).sort()).toEqual([...keys].sort());
       for (const key of keys) expect(adapter.formText[key]?.label.trim(), `${adapter.kind}.${key}`).toBeTruthy();
     });

@@ -24,6 +24,7 @@ export const CONFIG: GoogleAdsConfig = {
   developerToken: "dev-token-abc",
   accessToken: "ya29.access-token",
   enhancedConversions: true,
+  uploadWithoutClickId: false,
 };
 
 const URL = "https://googleads.googleapis.com/v25/customers/1234567890:uploadClickConversions";
@@ -116,6 +117,48 @@ export const buildCases: BuildCase<GoogleAdsConfig>[] = [
     config: CONFIG,
     ctx: buildContext(),
     expected: { kind: "skip", reason: "no Google click id (gclid, gbraid or wbraid)" },
+  },
+  {
+    name: "no click id, uploadWithoutClickId → identifiers only (enhanced conversions for leads)",
+    events: [buildConversion({ clickIds: { gclid: undefined, gbraid: undefined, wbraid: undefined } })],
+    config: { ...CONFIG, uploadWithoutClickId: true },
+    ctx: buildContext(),
+    expected: request(WITHOUT_CLICK_ID),
+  },
+  {
+    name: "no click id and no email or phone, uploadWithoutClickId → skip",
+    events: [withoutIdentity(buildConversion())],
+    config: { ...CONFIG, uploadWithoutClickId: true },
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: "no Google click id and no email or phone to match on" },
+  },
+  {
+    name: "two conversions → one request with both rows, in order",
+    events: [buildConversion(), buildConversion({ eventId: "purchase-2", clickIds: { gclid: undefined } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: {
+      kind: "request",
+      request: {
+        method: "POST",
+        url: URL,
+        headers: HEADERS,
+        body: {
+          conversions: [CONVERSION, { ...WITHOUT_CLICK_ID, gbraid: "0AAAAADdQK7S7Z1H5eCw3W0QkzxpAbCdEf", orderId: "purchase-2" }],
+          partialFailure: true,
+          validateOnly: false,
+        },
+      },
+    },
+  },
+  {
+    name: "developer token unset (sunset) → no developer-token header; manager id → login-customer-id",
+    events: [buildConversion()],
+    config: { ...CONFIG, developerToken: undefined, loginCustomerId: "1112223334" },
+    ctx: buildContext(),
+    expected: request(CONVERSION, {
+      headers: { authorization: "Bearer ya29.access-token", "content-type": "application/json", "login-customer-id": "1112223334" },
+    }),
   },
   {
     name: "no identity at all → skip",
@@ -468,14 +511,19 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
         developerToken: "dev",
         accessToken: "ya29.x",
         enhancedConversions: true,
+        uploadWithoutClickId: false,
       },
+    },
+    {
+      name: "no tokens in the form (the app supplies them: OAuth grant, app config)",
+      input: { customerId: "1234567890", conversionActionId: "1" },
+      expected: { customerId: "1234567890", conversionActionId: "1", loginCustomerId: undefined, enhancedConversions: true, uploadWithoutClickId: false },
     },
   ],
   configRejects: [
     { name: "empty", input: {} },
     { name: "short customer id", input: { customerId: "12345", conversionActionId: "1", developerToken: "d", accessToken: "a" } },
     { name: "action id not a number", input: { customerId: "1234567890", conversionActionId: "Purchase", developerToken: "d", accessToken: "a" } },
-    { name: "no tokens", input: { customerId: "1234567890", conversionActionId: "1", developerToken: "", accessToken: "" } },
     {
       name: "bad manager id",
       input: { customerId: "1234567890", conversionActionId: "1", loginCustomerId: "12", developerToken: "d", accessToken: "a" },

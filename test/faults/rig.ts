@@ -3,7 +3,8 @@ import type { Db, DbProvider } from "~/db.server";
 import type { DestinationKind } from "~/destinations/destination";
 import { startWorker, type WorkerHandle } from "~/jobs/worker.server";
 import { createLogger } from "~/lib/logger.server";
-import { startStandins, STANDIN_KINDS, type StandinKind, type Standins } from "../standins";
+import { GOOGLE_OAUTH_CREDENTIALS, startStandins, STANDIN_KINDS, type StandinKind, type Standins } from "../standins";
+import type { GoogleAppConfig } from "~/services/google-ads-auth.server";
 import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
 import { TEST_API_SECRET, TEST_SHOP, testDbKind } from "../support/env";
@@ -62,7 +63,12 @@ export interface RigOptions {
   start?: number;
 }
 
+/** Where the test server's Google OAuth callback claims to live (SHOPIFY_APP_URL of startApp). */
+export const RIG_GOOGLE_REDIRECT_URI = "https://trueline.test/oauth/google-ads/callback";
+
 export interface Rig {
+  /** The Google OAuth client the worker and the web server use (pointed at the Google Ads stand-in). */
+  google: GoogleAppConfig;
   db: Db;
   provider: DbProvider;
   databaseUrl: string;
@@ -118,7 +124,25 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
     const d = await seedDestination(db, TEST_SHOP, kind as DestinationKind, { ...standins.credentials[kind] }, opts.policy ?? {});
     destinationIds[kind] = d.id;
   }
-  const app = await startApp({ databaseUrl: database.url, env: { WORKER_MODE: "off", DESTINATION_BASE_URLS: JSON.stringify(standins.urls) } });
+  // Google's OAuth endpoints are served by the Google Ads stand-in (test/standins/google-oauth.ts).
+  const google: GoogleAppConfig = {
+    oauth: {
+      clientId: GOOGLE_OAUTH_CREDENTIALS.clientId,
+      clientSecret: GOOGLE_OAUTH_CREDENTIALS.clientSecret,
+      redirectUri: RIG_GOOGLE_REDIRECT_URI,
+      baseUrlOverride: standins.urls["google-ads"],
+    },
+  };
+  const app = await startApp({
+    databaseUrl: database.url,
+    env: {
+      WORKER_MODE: "off",
+      DESTINATION_BASE_URLS: JSON.stringify(standins.urls),
+      GOOGLE_OAUTH_CLIENT_ID: GOOGLE_OAUTH_CREDENTIALS.clientId,
+      GOOGLE_OAUTH_CLIENT_SECRET: GOOGLE_OAUTH_CREDENTIALS.clientSecret,
+      GOOGLE_OAUTH_BASE_URL: standins.urls["google-ads"],
+    },
+  });
   const provider: DbProvider = testDbKind();
   const workerLogs: string[] = [];
   const random = seededRandom(opts.seed ?? 42);
@@ -136,10 +160,12 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       random,
       timeoutMs: opts.timeoutMs ?? 400,
       leaseMs: opts.leaseMs,
+      google,
     });
   let worker: WorkerHandle = makeWorker();
 
   const rig: Rig = {
+    google,
     db,
     provider,
     databaseUrl: database.url,

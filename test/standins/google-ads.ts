@@ -34,6 +34,7 @@ import {
   type Reply,
   type StandinRequest,
 } from "./server";
+import { accessTokenValid, googleOAuth, handleGoogleOAuth } from "./google-oauth";
 
 export const GOOGLE_ADS_CREDENTIALS = {
   customerId: "1234567890",
@@ -42,7 +43,17 @@ export const GOOGLE_ADS_CREDENTIALS = {
   developerToken: "STANDINdevTOKEN0000001",
   conversionActionId: "987654321",
   conversionAction: "customers/1234567890/conversionActions/987654321",
+  /** A manager (MCC) account that manages customerId: accepted in login-customer-id. */
+  managerCustomerId: "9998887776",
 } as const;
+
+/** The account's conversion actions, as googleAds:search lists them. */
+export const GOOGLE_ADS_CONVERSION_ACTIONS = [
+  { id: "987654321", name: "Purchase (Trueline)", type: "UPLOAD_CLICKS", status: "ENABLED" },
+  { id: "987654322", name: "Offline purchase (CRM)", type: "UPLOAD_CLICKS", status: "ENABLED" },
+  { id: "55501", name: "Website purchase (tag)", type: "WEBPAGE", status: "ENABLED" },
+  { id: "55502", name: "Old import", type: "UPLOAD_CLICKS", status: "REMOVED" },
+] as const;
 
 /** "Upload fewer than 2001 events in a single request." (TOO_MANY_CONVERSIONS_IN_REQUEST) */
 const MAX_CONVERSIONS = 2000;
@@ -372,7 +383,107 @@ function keysOf(conversion: unknown): {
   return { clickKey: row.clickKey, orderKey: row.orderKey };
 }
 
+/**
+ * The checks every Google Ads API call passes (https://developers.google.com/google-ads/api/rest/auth):
+ * `Authorization: Bearer` with a live OAuth access token (issued by the OAuth stand-in and not
+ * expired on the stand-in clock, or the fixed seeded token); `login-customer-id`, when sent,
+ * 10 digits without dashes naming the account itself or a manager of it; the customer id in
+ * the path digits only and reachable. `developer-token` is accepted and ignored (sunset).
+ */
+function authFailure(req: StandinRequest, ctx: HandlerContext, version: string, customerId: string): Outcome | null {
+  const token = bearerToken(req.headers);
+  if (token === undefined) {
+    return {
+      reply: rpcError(401, "UNAUTHENTICATED", "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", version),
+      refused: [{ reason: "Authorization Bearer header missing", body: null }],
+    };
+  }
+  if (!ctx.credentialMatches("accessToken", token) && !accessTokenValid(token, ctx.now)) {
+    return {
+      reply: rpcError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", version),
+      refused: [{ reason: "OAuth access token invalid, expired or revoked", body: null }],
+    };
+  }
+  const login = req.headers["login-customer-id"];
+  if (login !== undefined) {
+    const value = Array.isArray(login) ? login.join(",") : login;
+    if (!/^\d{10}$/.test(value)) {
+      return {
+        reply: rpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", version, [
+          { errorCode: { authenticationError: "LOGIN_CUSTOMER_ID_PARAMETER_INVALID" }, message: "The login-customer-id parameter is invalid. It must be a 10-digit number without dashes." },
+        ]),
+        refused: [{ reason: "login-customer-id not 10 digits without dashes", body: null }],
+      };
+    }
+    if (value !== GOOGLE_ADS_CREDENTIALS.customerId && value !== GOOGLE_ADS_CREDENTIALS.managerCustomerId) {
+      return {
+        reply: rpcError(403, "PERMISSION_DENIED", "The caller does not have permission", version, [
+          { errorCode: { authorizationError: "USER_PERMISSION_DENIED" }, message: "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header." },
+        ]),
+        refused: [{ reason: "login-customer-id is not a manager of this account", body: null }],
+      };
+    }
+  }
+  if (!/^\d+$/.test(customerId)) {
+    return {
+      reply: rpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", version, [
+        { errorCode: { authenticationError: "CLIENT_CUSTOMER_ID_INVALID" }, message: "Client customer ID is not a number." },
+      ]),
+      refused: [{ reason: "customer id in the path is not digits-only (no dashes)", body: null }],
+    };
+  }
+  if (customerId !== GOOGLE_ADS_CREDENTIALS.customerId) {
+    return {
+      reply: rpcError(403, "PERMISSION_DENIED", "The caller does not have permission", version, [
+        { errorCode: { authorizationError: "USER_PERMISSION_DENIED" }, message: "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header." },
+      ]),
+      refused: [{ reason: "customer id not accessible with this token", body: null }],
+    };
+  }
+  return null;
+}
+
+/**
+ * POST /vN/customers/{id}/googleAds:search with {"query": GAQL}: only the conversion-action
+ * listing the admin runs is understood (FROM conversion_action, optional WHERE on type and
+ * status with = 'X'); anything else is a QUERY_ERROR.
+ */
+function search(req: StandinRequest, ctx: HandlerContext, version: string, customerId: string): Outcome {
+  if (req.method !== "POST") return { reply: rpcError(404, "NOT_FOUND", `Method ${req.method} not found.`, version), refused: [{ reason: `method ${req.method}`, body: null }] };
+  const denied = authFailure(req, ctx, version, customerId);
+  if (denied) return denied;
+  const parsed = parseJson(req.raw);
+  const query = parsed.ok && isRecord(parsed.value) ? parsed.value.query : undefined;
+  const queryError = (message: string): Outcome => ({
+    reply: rpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", version, [{ errorCode: { queryError: "UNEXPECTED_INPUT" }, message }]),
+    refused: [{ reason: message, body: parsed.ok ? parsed.value : null }],
+  });
+  if (typeof query !== "string") return queryError("query (GAQL) missing");
+  const from = /\bFROM\s+(\w+)/i.exec(query);
+  if (!from || from[1] !== "conversion_action") return queryError("the stand-in only lists conversion_action");
+  const wanted = (field: string) => new RegExp(`conversion_action\\.${field}\\s*=\\s*'([A-Z_]+)'`).exec(query)?.[1];
+  const type = wanted("type");
+  const status = wanted("status");
+  const rows = GOOGLE_ADS_CONVERSION_ACTIONS.filter((a) => (type === undefined || a.type === type) && (status === undefined || a.status === status));
+  return {
+    reply: {
+      status: 200,
+      body: {
+        results: rows.map((a) => ({
+          conversionAction: { resourceName: `customers/${customerId}/conversionActions/${a.id}`, id: a.id, name: a.name, type: a.type, status: a.status },
+        })),
+        fieldMask: "conversionAction.id,conversionAction.name,conversionAction.type,conversionAction.status",
+        queryResourceConsumption: "10",
+      },
+    },
+  };
+}
+
 function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
+  const oauth = handleGoogleOAuth(req, ctx.now);
+  if (oauth !== null) return oauth;
+  const searchRoute = /^\/(v\d+)\/customers\/([^/:]+)\/googleAds:search$/.exec(req.pathname);
+  if (searchRoute) return search(req, ctx, searchRoute[1] ?? "v0", searchRoute[2] ?? "");
   const route = /^\/(v\d+)\/customers\/([^/:]+):uploadClickConversions$/.exec(
     req.pathname
   );
@@ -390,75 +501,8 @@ function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
       refused: [{ reason: `method ${req.method}`, body: null }],
     };
   }
-  const token = bearerToken(req.headers);
-  if (token === undefined) {
-    const reply = rpcError(
-      401,
-      "UNAUTHENTICATED",
-      "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
-      version
-    );
-    return {
-      reply,
-      refused: [{ reason: "Authorization Bearer header missing", body: null }],
-    };
-  }
-  if (!ctx.credentialMatches("accessToken", token)) {
-    const reply = rpcError(
-      401,
-      "UNAUTHENTICATED",
-      "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.",
-      version
-    );
-    return {
-      reply,
-      refused: [{ reason: "OAuth access token invalid", body: null }],
-    };
-  }
-  if (!/^\d+$/.test(customerId)) {
-    const reply = rpcError(
-      400,
-      "INVALID_ARGUMENT",
-      "Request contains an invalid argument.",
-      version,
-      [
-        {
-          errorCode: { authenticationError: "CLIENT_CUSTOMER_ID_INVALID" },
-          message: "Client customer ID is not a number.",
-        },
-      ]
-    );
-    return {
-      reply,
-      refused: [
-        {
-          reason: "customer id in the path is not digits-only (no dashes)",
-          body: null,
-        },
-      ],
-    };
-  }
-  if (customerId !== GOOGLE_ADS_CREDENTIALS.customerId) {
-    const reply = rpcError(
-      403,
-      "PERMISSION_DENIED",
-      "The caller does not have permission",
-      version,
-      [
-        {
-          errorCode: { authorizationError: "USER_PERMISSION_DENIED" },
-          message:
-            "User doesn't have permission to access customer. Note: If you're accessing a client customer, the manager's customer id must be set in the 'login-customer-id' header.",
-        },
-      ]
-    );
-    return {
-      reply,
-      refused: [
-        { reason: "customer id not accessible with this token", body: null },
-      ],
-    };
-  }
+  const denied = authFailure(req, ctx, version, customerId);
+  if (denied) return denied;
   const parsed = parseJson(req.raw);
   if (!parsed.ok || !isRecord(parsed.value)) {
     const reply = rpcError(
@@ -731,4 +775,5 @@ export const googleAdsStandin: PlatformStandin = {
   statusReply,
   // Google Ads signals throttling with HTTP 429 RESOURCE_EXHAUSTED and a QuotaError detail.
   rateLimitReply: () => statusReply(429),
+  reset: () => googleOAuth.reset(),
 };

@@ -82,6 +82,8 @@ export interface PlatformStandin {
    * received/rejected records, so reads never disturb what delivery tests count. null = not a read.
    */
   read?(req: StandinRequest, ctx: HandlerContext): Reply | null;
+  /** Forget platform-side state besides what the server keeps (Google's OAuth grants). */
+  reset?(): void;
 }
 
 export interface RunningStandin {
@@ -399,6 +401,7 @@ export async function startStandinServer(
       if (faultRemaining <= 0) fault = { type: "none" };
     },
     reset: () => {
+      platform.reset?.();
       received = [];
       rejected = [];
       requestCount = 0;

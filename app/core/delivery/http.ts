@@ -5,8 +5,10 @@ export interface HttpRequestSpec {
   method: "POST";
   url: string;
   headers: Record<string, string>;
-  /** JSON-serialisable body. */
+  /** JSON-serialisable body (or, with `encoding: "form"`, a flat record of strings). */
   body: unknown;
+  /** How the body goes on the wire: JSON (default) or application/x-www-form-urlencoded (OAuth token endpoints). */
+  encoding?: "json" | "form";
 }
 
 export interface HttpResponseSnapshot {

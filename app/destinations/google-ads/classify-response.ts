@@ -64,6 +64,11 @@ export const RETRY_IN_SIX_HOURS: ReadonlySet<string> = new Set(["TOO_RECENT_EVEN
 export const SIX_HOURS_MS = 6 * 60 * 60 * 1000;
 
 /** Account or conversion-action settings the merchant has to fix in Google Ads. */
+/*
+ * CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS is deliberately not an account-setup
+ * error: it only concerns rows uploaded without a click id (uploadWithoutClickId), so those
+ * rows fail with the reason and the clicked ones keep going (no pause).
+ */
 export const ACCOUNT_SETUP_ERRORS: ReadonlySet<string> = new Set([
   "UNAUTHORIZED_CUSTOMER",
   "INVALID_CUSTOMER_FOR_CLICK", // the click belongs to another account: wrong customer id configured
@@ -72,7 +77,6 @@ export const ACCOUNT_SETUP_ERRORS: ReadonlySet<string> = new Set([
   "INVALID_CONVERSION_ACTION_TYPE", // not an "Import from clicks" action
   "CUSTOMER_NOT_ACCEPTED_CUSTOMER_DATA_TERMS", // enhanced conversions need the terms accepted
   "CUSTOMER_DATA_POLICY_PROHIBITS_ENHANCED_CONVERSIONS",
-  "CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS",
   "ONE_PER_CLICK_CONVERSION_ACTION_NOT_PERMITTED_WITH_BRAID",
   "EXTERNAL_ATTRIBUTION_DATA_NOT_SET_FOR_EXTERNALLY_ATTRIBUTED_CONVERSION_ACTION",
   "ORDER_ID_NOT_PERMITTED_FOR_EXTERNALLY_ATTRIBUTED_CONVERSION_ACTION",

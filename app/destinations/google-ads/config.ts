@@ -23,12 +23,11 @@ export const GOOGLE_ADS_ORIGIN = "https://googleads.googleapis.com";
 export const GOOGLE_ADS_MAX_CONVERSIONS_PER_REQUEST = 2000;
 
 /**
- * Events per request this adapter accepts. Conversions without a click id must
- * be skipped, and the contract has no per-event "skip" inside a batch (the
- * per-event outcomes are index-aligned with the events passed in), so one event
- * per request keeps "skip" exact. Raise it once the contract can skip per event.
+ * Events per request: the API's own limit. Conversions that cannot be uploaded (no click id
+ * and no identifier) are settled "skipped" before batching (`unsendable`), so a batch never
+ * has to skip one of its events.
  */
-export const GOOGLE_ADS_MAX_BATCH_SIZE = 1;
+export const GOOGLE_ADS_MAX_BATCH_SIZE = GOOGLE_ADS_MAX_CONVERSIONS_PER_REQUEST;
 
 /**
  * Click-through conversion windows go up to 90 days; a click older than the
@@ -66,24 +65,37 @@ export const GoogleAdsConfigSchema = z.object({
    * login-customer-id header. Omit when the user has direct access.
    */
   loginCustomerId: optionalCustomerId("The manager account id is a 10-digit number"),
-  /** Google Ads API developer token (header developer-token). */
-  developerToken: z.string().trim().min(1, "The developer token is required").max(256),
   /**
-   * OAuth 2.0 access token with the https://www.googleapis.com/auth/adwords scope.
-   * Access tokens live about an hour: whoever loads this config must refresh it
-   * (the adapter is pure and cannot call the token endpoint).
+   * Google Ads API developer token (header developer-token). Supplied by the app
+   * (GOOGLE_ADS_DEVELOPER_TOKEN), not the merchant; optional since Google's 2026-09-09 sunset.
    */
-  accessToken: z.string().trim().min(1, "An OAuth access token is required").max(4096),
+  developerToken: z.string().trim().max(256).optional(),
+  /**
+   * OAuth 2.0 access token with the https://www.googleapis.com/auth/adwords scope. Supplied by
+   * the app from the destination's OAuth grant (refreshed before expiry and on 401, ADR 0030)
+   * just before each request is built; a value stored by older versions (a pasted token) is
+   * used only while no grant exists.
+   */
+  accessToken: z.string().trim().max(4096).optional(),
   /**
    * Send hashed email/phone with each conversion (enhanced conversions). Needs the
    * customer data terms accepted in the Ads account, otherwise every conversion
    * fails with CUSTOMER_NOT_ACCEPTED_CUSTOMER_DATA_TERMS.
    */
   enhancedConversions: z.boolean().default(true),
+  /**
+   * Upload purchases that came without a Google click id with their hashed email/phone only
+   * (enhanced conversions for leads). Needs enhanced conversions for leads turned on in the
+   * account; otherwise those rows fail (CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS)
+   * and the clicked ones still go.
+   */
+  uploadWithoutClickId: z.boolean().default(false),
 });
 export type GoogleAdsConfig = z.infer<typeof GoogleAdsConfigSchema>;
 
 export const GOOGLE_ADS_SECRET_FIELDS = ["developerToken", "accessToken"] as const;
+/** Filled by the app (app config and the OAuth grant), never asked in the settings form. */
+export const GOOGLE_ADS_APP_SUPPLIED_FIELDS = ["developerToken", "accessToken"] as const;
 
 export function uploadClickConversionsUrl(config: GoogleAdsConfig, baseUrlOverride?: string): string {
   return withBaseUrl(

@@ -3,6 +3,7 @@ import type { PlatformDiagnostics } from "../destination";
 import { isObject, text } from "../shared/diagnostics";
 import { withBaseUrl } from "../shared/url";
 import { GOOGLE_ADS_API_VERSION, GOOGLE_ADS_ORIGIN, type GoogleAdsConfig } from "./config";
+import { googleAdsHeaders } from "./oauth";
 
 /**
  * Google Ads' offline conversion upload diagnostics for our conversion action: the
@@ -32,13 +33,7 @@ export function searchUrl(config: Pick<GoogleAdsConfig, "customerId">, baseUrlOv
 
 /** The upload's request headers (index.ts buildRequest): bearer token, developer token, manager account. */
 function authHeaders(config: GoogleAdsConfig): Record<string, string> {
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${config.accessToken}`,
-    "developer-token": config.developerToken,
-    "content-type": "application/json",
-  };
-  if (config.loginCustomerId !== undefined) headers["login-customer-id"] = config.loginCustomerId;
-  return headers;
+  return googleAdsHeaders({ accessToken: config.accessToken ?? "", developerToken: config.developerToken, loginCustomerId: config.loginCustomerId });
 }
 
 /** Sum of the daily summaries (successful/failed/pending per upload day), else the totals. */

@@ -12,11 +12,13 @@ export const googleAdsFacts: PlatformFacts<GoogleAdsConfig> = {
   purpose: "marketing",
   formText: {
     customerId: { label: "Customer id", help: "The 10-digit Google Ads account number shown top right in Google Ads (dashes allowed)." },
-    conversionActionId: { label: "Conversion action id", help: "Goals → Conversions → your \"Import from clicks\" action: the ctId number in its URL." },
+    conversionActionId: { label: "Conversion action id", help: "Pick one of the account's \"Import from clicks\" actions (listed once Google Ads is connected), or type its id." },
     loginCustomerId: { label: "Manager account id", help: "Only when you sign in through a manager (MCC) account." },
-    developerToken: { label: "Developer token", help: "Google Ads API Center → Developer token." },
-    accessToken: { label: "OAuth access token", help: "An access token with the adwords scope." },
     enhancedConversions: { label: "Enhanced conversions", help: "Send hashed email and phone. Requires the customer data terms accepted in Google Ads." },
+    uploadWithoutClickId: {
+      label: "Upload purchases without a Google click",
+      help: "Send purchases that came without a gclid/gbraid/wbraid with hashed email and phone only. Needs enhanced conversions for leads turned on in Google Ads.",
+    },
   },
   testEventCaveat: () => null,
   matchQuality: {

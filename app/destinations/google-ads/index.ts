@@ -6,12 +6,20 @@ import { googleAdsFacts } from "./facts";
 import {
   GOOGLE_ADS_MAX_BATCH_SIZE,
   GOOGLE_ADS_MAX_EVENT_AGE_MS,
+  GOOGLE_ADS_APP_SUPPLIED_FIELDS,
   GOOGLE_ADS_SECRET_FIELDS,
   GoogleAdsConfigSchema,
   uploadClickConversionsUrl,
   type GoogleAdsConfig,
 } from "./config";
-import { GOOGLE_ADS_EVENT_NAMES, mapConversion, type UploadClickConversionsBody } from "./map-event";
+import {
+  GOOGLE_ADS_EVENT_NAMES,
+  mapConversion,
+  unsendableReason,
+  type ClickConversion,
+  type UploadClickConversionsBody,
+} from "./map-event";
+import { googleAdsHeaders } from "./oauth";
 
 /**
  * Google Ads offline click conversions with enhanced-conversion identifiers,
@@ -19,34 +27,32 @@ import { GOOGLE_ADS_EVENT_NAMES, mapConversion, type UploadClickConversionsBody 
  */
 
 function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsConfig, ctx: BuildContext): BuildResult {
-  const conversion = events[0];
-  if (conversion === undefined) return { kind: "skip", reason: "no events" };
+  if (events.length === 0) return { kind: "skip", reason: "no events" };
   if (events.length > GOOGLE_ADS_MAX_BATCH_SIZE) {
     // A caller bug, not a platform answer: refuse rather than split silently.
     return { kind: "skip", reason: `batch of ${events.length} exceeds ${GOOGLE_ADS_MAX_BATCH_SIZE}` };
   }
-  if (GOOGLE_ADS_EVENT_NAMES[conversion.name] === null) {
-    return { kind: "skip", reason: `Google Ads uploads purchases only, not "${conversion.name}"` };
+  if (config.accessToken === undefined || config.accessToken === "") {
+    // The service fills it from the OAuth grant; never reached through the sender.
+    return { kind: "skip", reason: "Google Ads is not connected (no access token)" };
   }
-  if (ctx.now - conversion.occurredAt > GOOGLE_ADS_MAX_EVENT_AGE_MS) {
-    return { kind: "skip", reason: "older than Google Ads' 90-day click-through window" };
+  const conversions: ClickConversion[] = [];
+  for (const conversion of events) {
+    if (GOOGLE_ADS_EVENT_NAMES[conversion.name] === null) {
+      return { kind: "skip", reason: `Google Ads uploads purchases only, not "${conversion.name}"` };
+    }
+    if (ctx.now - conversion.occurredAt > GOOGLE_ADS_MAX_EVENT_AGE_MS) {
+      return { kind: "skip", reason: "older than Google Ads' 90-day click-through window" };
+    }
+    // Index-aligned outcomes: one unsendable event refuses the batch (the sender then sends
+    // each alone); the sender settles unsendable events before batching, so this is rare.
+    const clickConversion = mapConversion(conversion, config, ctx);
+    if (clickConversion === undefined) return { kind: "skip", reason: unsendableReason(conversion, config) ?? "cannot be uploaded" };
+    conversions.push(clickConversion);
   }
-  const clickConversion = mapConversion(conversion, config, ctx);
-  // Without gclid/gbraid/wbraid there is no ad click to credit: nothing to upload.
-  if (clickConversion === undefined) return { kind: "skip", reason: "no Google click id (gclid, gbraid or wbraid)" };
 
-  const body: UploadClickConversionsBody = {
-    conversions: [clickConversion],
-    partialFailure: true,
-    validateOnly: ctx.testMode,
-  };
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${config.accessToken}`,
-    "developer-token": config.developerToken,
-    "content-type": "application/json",
-  };
-  if (config.loginCustomerId !== undefined) headers["login-customer-id"] = config.loginCustomerId;
-
+  const body: UploadClickConversionsBody = { conversions, partialFailure: true, validateOnly: ctx.testMode };
+  const headers = googleAdsHeaders({ accessToken: config.accessToken, developerToken: config.developerToken, loginCustomerId: config.loginCustomerId });
   return {
     kind: "request",
     request: { method: "POST", url: uploadClickConversionsUrl(config, ctx.baseUrlOverride), headers, body },
@@ -65,4 +71,6 @@ export const googleAds: DestinationAdapter<GoogleAdsConfig> = {
   buildRequest,
   classifyResponse: classifyGoogleAdsResponse,
   diagnostics: googleAdsDiagnostics,
+  appSuppliedFields: GOOGLE_ADS_APP_SUPPLIED_FIELDS,
+  unsendable: unsendableReason,
 };

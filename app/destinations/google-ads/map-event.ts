@@ -111,14 +111,31 @@ export function adUserDataConsent(consent: ConversionConsent | null): ClickConve
   return consent === null ? undefined : { adUserData: consent.marketing ? "GRANTED" : "DENIED" };
 }
 
-/** The ClickConversion, or undefined when there is no click id to attach it to. */
+/**
+ * Why this conversion cannot be uploaded with this config, or null. Without a click id a
+ * conversion goes only when `uploadWithoutClickId` is on and it has a hashed email or phone
+ * to match on (enhanced conversions for leads:
+ * https://developers.google.com/google-ads/api/docs/conversions/upload-online).
+ */
+export function unsendableReason(conversion: CanonicalConversion, config: GoogleAdsConfig): string | null {
+  if (pickClickId(conversion.clickIds) !== undefined) return null;
+  if (!config.uploadWithoutClickId) return "no Google click id (gclid, gbraid or wbraid)";
+  if (!config.enhancedConversions) return "no Google click id, and enhanced conversions are off";
+  if (userIdentifiers(conversion.user).length === 0) return "no Google click id and no email or phone to match on";
+  return null;
+}
+
+/**
+ * The ClickConversion: with its click id, or (uploadWithoutClickId) with user identifiers
+ * only; undefined when neither can be sent (see unsendableReason).
+ */
 export function mapConversion(
   conversion: CanonicalConversion,
   config: GoogleAdsConfig,
   ctx: Pick<BuildContext, "currency">,
 ): ClickConversion | undefined {
+  if (unsendableReason(conversion, config) !== null) return undefined;
   const clickId = pickClickId(conversion.clickIds);
-  if (clickId === undefined) return undefined;
   const money = pickMoney(conversion, ctx.currency);
   const value = decimalToNumber(money?.amount);
   const identifiers = config.enhancedConversions ? userIdentifiers(conversion.user) : [];
