@@ -67,6 +67,8 @@ export interface PlatformFacts<Config> {
   testEventCaveat(config: Config): string | null;
   /** Column label and weights of the estimated match score, or null when the platform has no match score. */
   readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
+  /** Why an event the platform has no name for is not sent, when there is more to say than "no such event" (optional). */
+  noEventReason?(name: CanonicalEventName): string;
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {
