@@ -60,7 +60,9 @@ export async function enqueueConversionDeliveries(
           : consent.kind === "skip"
             ? consent.reason
             : null;
-    if (skip && input.onlyWanted) continue;
+    // A goal the merchant mapped here but that cannot go (no platform event, consent) keeps its
+    // row with the reason: the mapping asked for it, so its absence is explained.
+    if (skip && input.onlyWanted && !(input.conversion.goal && goal.kind === "goal")) continue;
     rows.push(skip ? { ...base, status: "skipped", reason: skip } : { ...base, status: "pending" });
   }
   const n = await enqueueDeliveries(tx, rows);
