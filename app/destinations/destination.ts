@@ -69,6 +69,11 @@ export interface PlatformFacts<Config> {
   readonly matchQuality: { readonly label: string; readonly weights: MatchWeights } | null;
   /** Why an event the platform has no name for is not sent, when there is more to say than "no such event" (optional). */
   noEventReason?(name: CanonicalEventName): string;
+  /**
+   * Set when the platform refuses an event that carries nothing to match the shopper on: the
+   * reason a "send without identifiers" decision (ADR 0006) cannot be sent there (optional).
+   */
+  readonly refusesAnonymous?: string;
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {

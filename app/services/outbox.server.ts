@@ -59,7 +59,9 @@ export async function enqueueConversionDeliveries(
           ? policy.reason
           : consent.kind === "skip"
             ? consent.reason
-            : null;
+            : consent.kind === "anonymous" && adapter.refusesAnonymous
+              ? `${consent.reason}; ${adapter.refusesAnonymous}`
+              : null;
     // A goal the merchant mapped here but that cannot go (no platform event, consent) keeps its
     // row with the reason: the mapping asked for it, so its absence is explained.
     if (skip && input.onlyWanted && !(input.conversion.goal && goal.kind === "goal")) continue;

@@ -16,6 +16,8 @@ export const pinterestFacts: PlatformFacts<PinterestConfig> = {
     accessToken: { label: "Conversion access token", help: "Ads Manager → Conversions → Conversion access token → Generate." },
     contentIdSource: CONTENT_ID_TEXT,
   },
+  // Pinterest refuses an event whose user_data has neither em, hashed_maids nor IP with user agent (README).
+  refusesAnonymous: "Pinterest refuses events with no email, device id or IP address with user agent, so none is sent without identifiers",
   testEventCaveat: () => null,
   matchQuality: {
     label: "Pinterest",
