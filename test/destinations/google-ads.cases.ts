@@ -62,6 +62,13 @@ const { gclid: _gclid, ...WITHOUT_CLICK_ID } = CONVERSION;
 
 export const buildCases: BuildCase<GoogleAdsConfig>[] = [
   {
+    name: "custom goals and the issue 13 storefront steps are not uploaded (one conversion action, for purchases)",
+    events: [buildConversion({ name: "lead", eventId: "sh-0a1b2c3d-lead", goal: { source: "quote_request" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: 'Google Ads uploads purchases only, not "lead"' },
+  },
+  {
     name: "purchase with gclid → click conversion with hashed email and +E.164 phone",
     events: [buildConversion()],
     config: CONFIG,
