@@ -342,6 +342,7 @@ export default function DestinationSettings() {
                         { label: "Don't send", value: "skip" },
                         { label: "Send without identifiers", value: "anonymous" },
                       ]}
+                      help={data.refusesAnonymous ? `${data.refusesAnonymous}: "Send without identifiers" means not sent, and the log says why.` : undefined}
                       error={errors["consent.declined"]}
                     />
                     <Choice

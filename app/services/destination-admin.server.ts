@@ -133,6 +133,8 @@ export interface DestinationFormData {
   events: EventSwitch[];
   orderKinds: readonly string[];
   /** Custom goals (ADR 0039): the goals this platform has a name for, and the saved mapping as rows. */
+  /** Why "send without identifiers" cannot reach this platform, or null (ADR 0040). */
+  refusesAnonymous: string | null;
   goals: { options: Array<{ goal: GoalEventName; platformName: string | null }>; customerCreated: GoalEventName | ""; rows: Array<{ source: string; goal: GoalEventName }> };
 }
 
@@ -189,6 +191,7 @@ export async function loadDestinationForm(deps: DestinationAdminDeps, shop: stri
     events: SWITCHABLE_EVENT_NAMES.map((name) => ({ name, platformName: adapter.eventName(name) })),
     orderKinds: POLICY_ORDER_KINDS,
     goals: goalRows(adapter, rec?.policy ?? defaultPolicy()),
+    refusesAnonymous: adapter.refusesAnonymous ?? null,
   };
 }
 
