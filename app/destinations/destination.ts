@@ -88,6 +88,13 @@ export interface PlatformFacts<Config> {
   readonly sendsRawIdentity?: string;
   /** Config keys the app fills itself (app credentials, OAuth access tokens): not in the settings form. */
   readonly appSuppliedFields?: readonly string[];
+  /** Why an event the platform has no name for is not sent, when there is more to say than "no such event" (optional). */
+  noEventReason?(name: CanonicalEventName): string;
+  /**
+   * Set when the platform refuses an event that carries nothing to match the shopper on: the
+   * reason a "send without identifiers" decision (ADR 0006) cannot be sent there (optional).
+   */
+  readonly refusesAnonymous?: string;
 }
 
 export interface DestinationAdapter<Config> extends PlatformFacts<Config> {

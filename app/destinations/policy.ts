@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { CANONICAL_EVENT_NAMES, type CanonicalEventName } from "../core/conversions/conversion";
+import {
+  GOAL_EVENT_NAMES,
+  isGoalEventName,
+  SWITCHABLE_EVENT_NAMES,
+  type CanonicalEventName,
+  type SwitchableEventName,
+} from "../core/conversions/conversion";
+import { goalFor, isGoalSource, MAX_GOAL_MAPPINGS } from "../core/conversions/goals";
 import type { DestinationPurpose } from "../core/consent/consent";
 import { ORDER_KINDS } from "../core/orders/order-kind";
 import type { DestinationKind } from "./destination";
@@ -15,7 +22,7 @@ import { destinations } from "./registry";
 export const POLICY_ORDER_KINDS = ORDER_KINDS;
 export type PolicyOrderKind = (typeof POLICY_ORDER_KINDS)[number];
 
-const DEFAULT_EVENTS: Record<CanonicalEventName, boolean> = {
+const DEFAULT_EVENTS: Record<SwitchableEventName, boolean> = {
   page_view: false,
   view_content: true,
   search: false,
@@ -25,6 +32,11 @@ const DEFAULT_EVENTS: Record<CanonicalEventName, boolean> = {
   purchase: true,
   refund: false,
   cancel: false,
+  // A checkout step like payment info; the browsing steps are opt-in like page views (ADR 0039).
+  add_shipping_info: true,
+  view_item_list: false,
+  view_cart: false,
+  remove_from_cart: false,
 };
 
 /** Renewals are not ad-driven and POS is opt-in (physical_store conversions); the merchant can switch any on. */
@@ -40,9 +52,17 @@ const DEFAULT_ORDER_KINDS: Record<PolicyOrderKind, boolean> = {
 
 export const DestinationPolicySchema = z.object({
   events: z
-    .partialRecord(z.enum(CANONICAL_EVENT_NAMES), z.boolean())
+    .partialRecord(z.enum(SWITCHABLE_EVENT_NAMES as [SwitchableEventName, ...SwitchableEventName[]]), z.boolean())
     .default({})
     .transform((v) => ({ ...DEFAULT_EVENTS, ...v })),
+  /**
+   * Custom goals (ADR 0039): a custom event's name, or "customers/create", → the goal it is
+   * sent as at this destination. A source that is not here is not sent.
+   */
+  goals: z
+    .record(z.string().refine(isGoalSource, "not a custom event name or customers/create"), z.enum(GOAL_EVENT_NAMES))
+    .refine((g) => Object.keys(g).length <= MAX_GOAL_MAPPINGS, `at most ${MAX_GOAL_MAPPINGS} goals`)
+    .default({}),
   orderKinds: z
     .partialRecord(z.enum(POLICY_ORDER_KINDS), z.boolean())
     .default({})
@@ -68,6 +88,12 @@ export function purposeOf(kind: DestinationKind): DestinationPurpose {
   return destinations[kind].purpose;
 }
 
+/** Whether this destination takes this storefront conversion at all: its switch, or for a goal, its goal mapping. */
+export function wantsConversion(policy: DestinationPolicy, conversion: { name: CanonicalEventName; goal?: { source: string } }): boolean {
+  if (conversion.goal) return goalFor(policy.goals, conversion.goal.source) !== null;
+  return !isGoalEventName(conversion.name) && policy.events[conversion.name];
+}
+
 export type PolicyDecision = { kind: "send" } | { kind: "skip"; reason: string };
 
 /** Whether this destination wants this conversion at all (before consent and the adapter). */
@@ -76,7 +102,8 @@ export function decidePolicy(
   conversion: { name: CanonicalEventName; isTest: boolean },
   orderKind: string | null,
 ): PolicyDecision {
-  if (!policy.events[conversion.name]) return { kind: "skip", reason: `event ${conversion.name} is switched off for this destination` };
+  // A goal was chosen by this destination's goal mapping (core/conversions/goals.ts): it has no switch of its own.
+  if (!isGoalEventName(conversion.name) && !policy.events[conversion.name]) return { kind: "skip", reason: `event ${conversion.name} is switched off for this destination` };
   if (conversion.isTest && !policy.includeTestOrders) return { kind: "skip", reason: "test order (test orders are not forwarded)" };
   if (orderKind !== null) {
     const on = (policy.orderKinds as Record<string, boolean>)[orderKind];

@@ -84,7 +84,44 @@ const EVENT_LABELS: Record<string, string> = {
   purchase: "Purchase",
   refund: "Refund",
   cancel: "Cancellation",
+  view_item_list: "Collection view",
+  view_cart: "Cart view",
+  remove_from_cart: "Remove from cart",
+  add_shipping_info: "Shipping info added",
 };
+
+const GOAL_LABELS: Record<string, string> = {
+  lead: "Lead",
+  sign_up: "Sign-up (completed registration)",
+  subscribe: "Subscription (newsletter, plan)",
+  contact: "Contact",
+};
+
+/** The goal choices for this platform: only goals it has a name for. */
+function goalOptions(options: Array<{ goal: string; platformName: string | null }>, none: string) {
+  return [
+    { label: none, value: "" },
+    ...options.filter((o) => o.platformName !== null).map((o) => ({ label: `${GOAL_LABELS[o.goal] ?? o.goal} — sent as ${o.platformName}`, value: o.goal })),
+  ];
+}
+
+function GoalRow({ index, source, goal, options, errors }: { index: number; source: string; goal: string; options: Array<{ label: string; value: string }>; errors: Record<string, string> }) {
+  const [name, setName] = useState(source);
+  return (
+    <InlineGrid columns={{ xs: 1, sm: 2 }} gap="200">
+      <TextField
+        label="Custom event name"
+        name={`goal.source.${index}`}
+        autoComplete="off"
+        value={name}
+        onChange={setName}
+        placeholder="newsletter_signup"
+        error={errors[`goal.source.${index}`]}
+      />
+      <Choice name={`goal.name.${index}`} label="Send it as" initial={goal} options={options} error={errors[`goal.name.${index}`]} />
+    </InlineGrid>
+  );
+}
 
 function ConfigInput({ field, initial, secretSet, error, choices }: { field: ConfigField; initial: string; secretSet: boolean; error?: string; choices?: Array<{ label: string; value: string }> }) {
   const [value, setValue] = useState(initial);
@@ -283,6 +320,29 @@ export default function DestinationSettings() {
                 <Card>
                   <BlockStack gap="300">
                     <Text as="h2" variant="headingMd">
+                      Custom goals
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      Turn your own signals into {data.displayName} standard events. Custom events are the ones your theme or apps publish with
+                      Shopify.analytics.publish("name", data) (a value and currency in data are sent too). Only goals {data.displayName} has an event
+                      for are listed; a signal with no goal here is not sent.
+                    </Text>
+                    <Choice
+                      name="goal.customers/create"
+                      label="When a customer account is created"
+                      initial={data.goals.customerCreated}
+                      options={goalOptions(data.goals.options, "Don't send")}
+                      help="Sent with the customer's hashed email and phone. No browser is involved, so the consent choice for orders with no recorded consent applies."
+                      error={errors["goal.customers/create"]}
+                    />
+                    {[...data.goals.rows, ...Array.from({ length: 3 }, () => ({ source: "", goal: "" }))].map((r, i) => (
+                      <GoalRow key={i} index={i} source={r.source} goal={r.goal} options={goalOptions(data.goals.options, "Not sent")} errors={errors} />
+                    ))}
+                  </BlockStack>
+                </Card>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
                       Orders to forward
                     </Text>
                     <InlineGrid columns={{ xs: 1, sm: 2 }} gap="200">
@@ -306,6 +366,7 @@ export default function DestinationSettings() {
                         { label: "Don't send", value: "skip" },
                         { label: "Send without identifiers", value: "anonymous" },
                       ]}
+                      help={data.refusesAnonymous ? `${data.refusesAnonymous}: "Send without identifiers" means not sent, and the log says why.` : undefined}
                       error={errors["consent.declined"]}
                     />
                     <Choice

@@ -1,6 +1,6 @@
 import type { Db, DbProvider } from "~/db.server";
 import { scrubSecrets } from "~/core/logs/redact";
-import type { CanonicalConversion } from "~/core/conversions/conversion";
+import { isGoalEventName, type CanonicalConversion } from "~/core/conversions/conversion";
 import { decideConsent, withoutIdentity } from "~/core/consent/consent";
 import { purposeOf } from "~/destinations/policy";
 import { decideRetry, nextAttemptAt } from "~/core/delivery/backoff";
@@ -401,7 +401,9 @@ export function startDeliveryPump(deps: DeliverDeps, opts: { onSettled?: () => v
           attempts.push({ deliveryId: row.id, startedAt: new Date(nowMs), durationMs: 0, outcome: "expired", error: "too old for the platform" });
           continue;
         }
-        const conv = JSON.parse(payload) as CanonicalConversion;
+        const stored = JSON.parse(payload) as CanonicalConversion;
+        // A goal conversion goes under the goal its row was queued with (ADR 0039).
+        const conv = stored.goal && isGoalEventName(row.eventName) ? { ...stored, name: row.eventName } : stored;
         // Consent was decided when the row was queued ("skipped" rows never get here);
         // "anonymous" decisions are applied now, to what is actually sent.
         const consent = decideConsent(conv.consent, purposeOf(dest.kind), dest.policy.consent);

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Db } from "~/db.server";
 import { prisma } from "~/db.server";
 import { decodeKey, env } from "~/env.server";
-import { CANONICAL_EVENT_NAMES, type CanonicalEventName } from "~/core/conversions/conversion";
+import { GOAL_EVENT_NAMES, SWITCHABLE_EVENT_NAMES, type CanonicalEventName, type GoalEventName, type SwitchableEventName } from "~/core/conversions/conversion";
+import { CUSTOMER_CREATED_SOURCE, isGoalSource, MAX_GOAL_MAPPINGS } from "~/core/conversions/goals";
 import { buildSampleConversion } from "~/core/conversions/sample-conversion";
 import type { DestinationAdapter, DestinationKind, EventOutcome, HttpRequestSpec } from "~/destinations/destination";
 import { DESTINATION_KINDS, trimForLog } from "~/destinations/destination";
@@ -116,7 +117,7 @@ export async function setDestinationPaused(deps: DestinationAdminDeps, shop: str
 }
 
 export interface EventSwitch {
-  name: CanonicalEventName;
+  name: SwitchableEventName;
   /** The platform's event name, or null when the platform has none (never sent). */
   platformName: string | null;
 }
@@ -134,6 +135,36 @@ export interface DestinationFormData {
   policy: DestinationPolicy;
   events: EventSwitch[];
   orderKinds: readonly string[];
+  /** Custom goals (ADR 0039): the goals this platform has a name for, and the saved mapping as rows. */
+  /** Why "send without identifiers" cannot reach this platform, or null (ADR 0040). */
+  refusesAnonymous: string | null;
+  goals: { options: Array<{ goal: GoalEventName; platformName: string | null }>; customerCreated: GoalEventName | ""; rows: Array<{ source: string; goal: GoalEventName }> };
+}
+
+/** Form rows for custom event goals: the saved ones plus this many empty rows to add new ones. */
+export const EMPTY_GOAL_ROWS = 3;
+
+/**
+ * The goal mapping as posted: "goal.customers/create" (a goal or ""), and rows
+ * "goal.source.<i>" + "goal.name.<i>" (a custom event's name and its goal). A row with both
+ * empty is ignored; a half-filled or repeated row is an error on that row.
+ */
+export function goalsFromForm(form: Record<string, string>): { goals: Record<string, string>; errors: Record<string, string> } {
+  const goals: Record<string, string> = {};
+  const errors: Record<string, string> = {};
+  const created = form[`goal.${CUSTOMER_CREATED_SOURCE}`]?.trim() ?? "";
+  if (created !== "") goals[CUSTOMER_CREATED_SOURCE] = created;
+  for (let i = 0; i < MAX_GOAL_MAPPINGS + EMPTY_GOAL_ROWS; i++) {
+    const source = form[`goal.source.${i}`]?.trim() ?? "";
+    const goal = form[`goal.name.${i}`]?.trim() ?? "";
+    if (source === "" && goal === "") continue;
+    if (source === "") errors[`goal.source.${i}`] = "Enter the custom event's name, or clear the goal";
+    else if (source === CUSTOMER_CREATED_SOURCE || !isGoalSource(source)) errors[`goal.source.${i}`] = `"${source}" is not a custom event name (letters, digits, _ . : - up to 64)`;
+    else if (goal === "") errors[`goal.name.${i}`] = "Choose what this event is sent as";
+    else if (goals[source] !== undefined) errors[`goal.source.${i}`] = `${source} is listed twice`;
+    else goals[source] = goal;
+  }
+  return { goals, errors };
 }
 
 /** What the form shows: derived from the adapter, filled with the shop's saved settings. No secret values. */
@@ -160,8 +191,19 @@ export async function loadDestinationForm(deps: DestinationAdminDeps, shop: stri
     values,
     secretsSet: rec?.secretsSet ?? [],
     policy: rec?.policy ?? defaultPolicy(),
-    events: CANONICAL_EVENT_NAMES.map((name) => ({ name, platformName: adapter.eventName(name) })),
+    events: SWITCHABLE_EVENT_NAMES.map((name) => ({ name, platformName: adapter.eventName(name) })),
     orderKinds: POLICY_ORDER_KINDS,
+    goals: goalRows(adapter, rec?.policy ?? defaultPolicy()),
+    refusesAnonymous: adapter.refusesAnonymous ?? null,
+  };
+}
+
+function goalRows(adapter: DestinationAdapter<unknown>, policy: DestinationPolicy): DestinationFormData["goals"] {
+  const { [CUSTOMER_CREATED_SOURCE]: created, ...custom } = policy.goals;
+  return {
+    options: GOAL_EVENT_NAMES.map((goal) => ({ goal, platformName: adapter.eventName(goal) })),
+    customerCreated: created ?? "",
+    rows: Object.entries(custom).map(([source, goal]) => ({ source, goal })),
   };
 }
 
@@ -219,8 +261,11 @@ export async function saveDestinationForm(
       fieldErrors[name] ??= issue.message;
     }
   }
+  const goals = goalsFromForm(form);
+  Object.assign(fieldErrors, goals.errors);
   const policy = DestinationPolicySchema.safeParse({
-    events: Object.fromEntries(CANONICAL_EVENT_NAMES.map((n) => [n, form[`event.${n}`] === "on"])),
+    events: Object.fromEntries(SWITCHABLE_EVENT_NAMES.map((n) => [n, form[`event.${n}`] === "on"])),
+    goals: goals.goals,
     orderKinds: Object.fromEntries(POLICY_ORDER_KINDS.map((k) => [k, form[`orderKind.${k}`] === "on"])),
     includeTestOrders: form.includeTestOrders === "on",
     consent: { noConsentInfo: form["consent.noConsentInfo"], declined: form["consent.declined"] },
@@ -230,7 +275,7 @@ export async function saveDestinationForm(
   if (!policy.success) {
     for (const issue of policy.error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;
   }
-  if (!config.success || !policy.success) return { kind: "invalid", fieldErrors };
+  if (!config.success || !policy.success || Object.keys(goals.errors).length > 0) return { kind: "invalid", fieldErrors };
   const saved = await saveDestination(deps.db, deps.key, {
     shop,
     id: existing?.id,

@@ -4,6 +4,7 @@ import { decideConsent } from "~/core/consent/consent";
 import { destinations as registry } from "~/destinations/registry";
 import type { DestinationAdapter, DestinationKind } from "~/destinations/destination";
 import { decidePolicy, purposeOf } from "~/destinations/policy";
+import { resolveGoal } from "~/core/conversions/goals";
 import { enqueueDeliveries, type NewDelivery } from "~/data/deliveries.server";
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
 import { notifyWork } from "~/lib/signals.server";
@@ -33,27 +34,37 @@ export async function enqueueConversionDeliveries(
     if (!d.enabled) continue;
     const adapter = (registry as Partial<Record<DestinationKind, DestinationAdapter<unknown>>>)[d.kind];
     if (!adapter) continue;
+    // A goal conversion takes the name this destination's goal mapping gives its source (ADR 0039);
+    // the row keeps that name, and the sender sends the conversion under it.
+    const goal = resolveGoal(input.conversion, d.policy.goals);
+    const conversion = goal.kind === "goal" ? goal.conversion : input.conversion;
     const base = {
       shop: input.shop,
       destinationId: d.id,
       conversionId: input.conversionId,
-      eventId: input.conversion.eventId,
-      eventName: input.conversion.name,
-      occurredAt: new Date(input.conversion.occurredAt),
+      eventId: conversion.eventId,
+      eventName: goal.kind === "goal" ? conversion.name : `goal:${input.conversion.goal?.source ?? ""}`,
+      occurredAt: new Date(conversion.occurredAt),
       now: input.now,
     };
-    const platformName = adapter.eventName(input.conversion.name);
-    const policy = decidePolicy(d.policy, input.conversion, input.orderKind);
-    const consent = decideConsent(input.conversion.consent, purposeOf(d.kind), d.policy.consent);
+    const platformName = adapter.eventName(conversion.name);
+    const policy = decidePolicy(d.policy, conversion, input.orderKind);
+    const consent = decideConsent(conversion.consent, purposeOf(d.kind), d.policy.consent);
     const skip =
-      platformName === null
-        ? `${adapter.displayName} has no event for ${input.conversion.name}`
+      goal.kind === "unmapped"
+        ? goal.reason
+        : platformName === null
+        ? adapter.noEventReason?.(conversion.name) ?? `${adapter.displayName} has no event for ${conversion.name}`
         : policy.kind === "skip"
           ? policy.reason
           : consent.kind === "skip"
             ? consent.reason
-            : null;
-    if (skip && input.onlyWanted) continue;
+            : consent.kind === "anonymous" && adapter.refusesAnonymous
+              ? `${consent.reason}; ${adapter.refusesAnonymous}`
+              : null;
+    // A goal the merchant mapped here but that cannot go (no platform event, consent) keeps its
+    // row with the reason: the mapping asked for it, so its absence is explained.
+    if (skip && input.onlyWanted && !(input.conversion.goal && goal.kind === "goal")) continue;
     rows.push(skip ? { ...base, status: "skipped", reason: skip } : { ...base, status: "pending" });
   }
   const n = await enqueueDeliveries(tx, rows);

@@ -13,6 +13,7 @@ import { lockShopIdentity } from "~/data/identity.server";
 import { deleteShopRow, deleteShopSessions, markUninstalled, setShopSessionScopes } from "~/data/shops.server";
 import { REDACTION_TABLES } from "~/data/erasure.server";
 import { clearRequestBodiesContaining, clearRequestBodiesOf, requestBodies, skipQueuedDeliveries } from "~/data/deliveries.server";
+import { customerCreatedEventId } from "~/core/conversions/customer-created";
 import { conversionsOfEvents, conversionsOfOrders, setConversionPayload } from "~/data/conversions.server";
 import {
   customerExportRows,
@@ -100,7 +101,10 @@ export async function handleCustomerDataRequest(deps: ProcessDeps, shop: string,
   const keys = customerKeys(raw, parsed.data, "orders_requested");
   if (namesNobody(keys)) return { kind: "rejected", reason: "customers/data_request names no customer (no id, email, phone or order)" };
   const { profileIds, orders } = await findCustomerData(deps.db, shop, keys);
-  const { profiles, aliases, sessions, events, conversions } = await customerExportRows(deps.db, shop, profileIds, orders.map((o) => o.orderId));
+  const rows = await customerExportRows(deps.db, shop, profileIds, orders.map((o) => o.orderId));
+  const { profiles, aliases, sessions, events } = rows;
+  // The new-account goal (customers/create, ADR 0039) is keyed by the customer id, not an order.
+  const conversions = [...rows.conversions, ...(keys.customerId ? await conversionsOfEvents(deps.db, shop, [customerCreatedEventId(keys.customerId)]) : [])];
   const deliveries = await deliveriesOfConversions(deps.db, shop, conversions.map((c) => c.id));
   const bodies = await requestBodies(deps.db, deliveries.flatMap((d) => (d.requestId ? [d.requestId] : [])));
   // A stored request is the whole batch it went out in, other shoppers' events included.
@@ -155,6 +159,8 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
       const conversions = [
         ...(orderIds.length ? await conversionsOfOrders(tx, shop, orderIds) : []),
         ...(await inChunks(events.map((e) => e.eventId), (ids) => conversionsOfEvents(tx, shop, ids))),
+        // Her new-account goal (customers/create), keyed by her customer id.
+        ...(keys.customerId ? await conversionsOfEvents(tx, shop, [customerCreatedEventId(keys.customerId)]) : []),
       ];
       for (const c of conversions) await setConversionPayload(tx, c.id, anonymous(c.payload));
       await clearRequestBodiesOf(tx, shop, conversions.map((c) => c.id));

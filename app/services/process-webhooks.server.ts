@@ -6,6 +6,7 @@ import { isAppInstalled, markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
+import { handleCustomerCreated } from "./customers.server";
 import { handleAppUninstalled, handleCustomerDataRequest, handleCustomerRedact, handleScopesUpdate, handleShopRedact } from "./privacy.server";
 
 export type { HandlerResult, ProcessDeps };
@@ -38,6 +39,8 @@ async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResu
     case "subscription_billing_attempts/success":
     case "subscription_billing_attempts/failure":
       return { kind: "processed", note: "subscription event recorded; renewal revenue comes from its order" };
+    case "customers/create":
+      return handleCustomerCreated(deps, w.shop, raw, at);
     case "app/uninstalled":
       return handleAppUninstalled(deps, w.shop, at);
     case "app/scopes_update":

@@ -13,6 +13,7 @@ import type { Logger } from "~/lib/logger.server";
 import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
 import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
+import { wantsConversion } from "~/destinations/policy";
 import { msSinceIngest } from "~/lib/signals.server";
 import { saveConversion } from "~/data/conversions.server";
 import {
@@ -174,8 +175,9 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
               dests = (await listDestinations(tx as never, deps.key, e.shop)).filter((d) => d.enabled);
               destinationsByShop.set(e.shop, dests);
             }
-            if (dests.some((d) => d.policy.events[conversion.name])) {
-              const row = await saveConversion(tx, { shop: e.shop, eventId: conversion.eventId, name: conversion.name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) }, "keep");
+            if (dests.some((d) => wantsConversion(d.policy, conversion))) {
+              const name = conversion.goal ? `goal:${conversion.goal.source}` : conversion.name;
+              const row = await saveConversion(tx, { shop: e.shop, eventId: conversion.eventId, name, occurredAt: e.occurredAt, payload: JSON.stringify(conversion) }, "keep");
               await enqueueConversionDeliveries(tx, deps.key, { shop: e.shop, conversionId: row.id, conversion, orderKind: null, now: new Date(), onlyWanted: true, destinations: dests });
             }
           }

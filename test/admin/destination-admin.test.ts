@@ -198,6 +198,52 @@ describe("destinations admin service against the stand-ins", () => {
     expect(await db.destination.count({ where: { shop: OTHER_SHOP } })).toBe(0);
   });
 
+  it("saves custom goals from the form, offers only the goals the platform names, and reports bad rows by input name", async () => {
+    const kind = "snapchat" as const;
+    const saved = await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, {
+      "goal.customers/create": "sign_up",
+      "goal.source.0": "newsletter_signup",
+      "goal.name.0": "subscribe",
+      "goal.source.1": "",
+      "goal.name.1": "",
+    }));
+    expect(saved.kind).toBe("saved");
+    const form = await loadDestinationForm(deps, TEST_SHOP, kind);
+    expect(form.goals.customerCreated).toBe("sign_up");
+    expect(form.goals.rows).toEqual([{ source: "newsletter_signup", goal: "subscribe" }]);
+    expect(form.goals.options).toEqual([
+      { goal: "lead", platformName: null },
+      { goal: "sign_up", platformName: "SIGN_UP" },
+      { goal: "subscribe", platformName: "SUBSCRIBE" },
+      { goal: "contact", platformName: null },
+    ]);
+    // Goals are not event switches.
+    expect(form.events.map((e) => e.name)).not.toContain("lead");
+    expect(form.events.map((e) => e.name)).toContain("view_item_list");
+
+    const bad = await saveDestinationForm(deps, TEST_SHOP, kind, formFor(kind, {
+      "goal.source.0": "has spaces",
+      "goal.name.0": "lead",
+      "goal.source.1": "quiz",
+      "goal.name.1": "",
+      "goal.source.2": "",
+      "goal.name.2": "lead",
+      "goal.source.3": "customers/create",
+      "goal.name.3": "lead",
+    }));
+    expect(bad).toEqual({
+      kind: "invalid",
+      fieldErrors: {
+        "goal.source.0": '"has spaces" is not a custom event name (letters, digits, _ . : - up to 64)',
+        "goal.name.1": "Choose what this event is sent as",
+        "goal.source.2": "Enter the custom event's name, or clear the goal",
+        "goal.source.3": '"customers/create" is not a custom event name (letters, digits, _ . : - up to 64)',
+      },
+    });
+    // The refused form changed nothing.
+    expect((await loadDestinationForm(deps, TEST_SHOP, kind)).goals.rows).toEqual([{ source: "newsletter_signup", goal: "subscribe" }]);
+  });
+
   it("lists every platform per shop and pauses only the shop's own rows", async () => {
     const ours = await listDestinationsForAdmin(deps, TEST_SHOP);
     expect(ours.map((d) => d.kind)).toEqual([...DESTINATION_KINDS]);

@@ -98,6 +98,73 @@ function request(body: unknown, url = COLLECT_URL) {
 
 export const buildCases: BuildCase<Ga4Config>[] = [
   {
+    name: "collection viewed: view_item_list → view_item_list with its items",
+    events: [buildStorefrontConversion("view_item_list", { contents: buildConversion().contents })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "view_item_list", params: { event_id: "sh-0a1b2c3d-view_item_list", session_id: "1747132561", engagement_time_msec: 1, items: ITEMS_SHOP } }],
+    }),
+  },
+  {
+    name: "cart viewed: view_cart → view_cart with value and items",
+    events: [buildStorefrontConversion("view_cart", { value: { shop: { amount: "142.52", currency: "USD" }, presentment: { amount: "131.12", currency: "EUR" } }, contents: buildConversion().contents })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "view_cart", params: { event_id: "sh-0a1b2c3d-view_cart", session_id: "1747132561", engagement_time_msec: 1, currency: "USD", value: 142.52, items: ITEMS_SHOP } }],
+    }),
+  },
+  {
+    name: "removed from cart: remove_from_cart → remove_from_cart with value and items",
+    events: [buildStorefrontConversion("remove_from_cart", { value: { shop: { amount: "142.52", currency: "USD" }, presentment: { amount: "131.12", currency: "EUR" } }, contents: buildConversion().contents })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "remove_from_cart", params: { event_id: "sh-0a1b2c3d-remove_from_cart", session_id: "1747132561", engagement_time_msec: 1, currency: "USD", value: 142.52, items: ITEMS_SHOP } }],
+    }),
+  },
+  {
+    name: "shipping info submitted: add_shipping_info → add_shipping_info with value and items",
+    events: [buildStorefrontConversion("add_shipping_info", { value: { shop: { amount: "142.52", currency: "USD" }, presentment: { amount: "131.12", currency: "EUR" } }, contents: buildConversion().contents })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "add_shipping_info", params: { event_id: "sh-0a1b2c3d-add_shipping_info", session_id: "1747132561", engagement_time_msec: 1, currency: "USD", value: 142.52, items: ITEMS_SHOP } }],
+    }),
+  },
+  {
+    name: "custom goal lead → generate_lead with the value the merchant published",
+    events: [buildStorefrontConversion("lead", { goal: { source: "quote_request" }, value: { shop: { amount: "25.00", currency: "USD" }, presentment: { amount: "25.00", currency: "USD" } } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "generate_lead", params: { event_id: "sh-0a1b2c3d-lead", session_id: "1747132561", engagement_time_msec: 1, currency: "USD", value: 25 } }],
+    }),
+  },
+  {
+    name: "custom goal sign_up → sign_up",
+    events: [buildStorefrontConversion("sign_up", { goal: { source: "customers/create" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request({
+      ...PURCHASE_BODY,
+      events: [{ name: "sign_up", params: { event_id: "sh-0a1b2c3d-sign_up", session_id: "1747132561", engagement_time_msec: 1 } }],
+    }),
+  },
+  {
+    name: "GA4 has no subscribe or contact event: skipped with the reason",
+    events: [buildStorefrontConversion("subscribe", { goal: { source: "newsletter_signup" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: 'GA4 has no event for "subscribe"' },
+  },
+  {
     name: "purchase → purchase with Google-normalised user_data, shop currency",
     events: [buildConversion()],
     config: CONFIG,
@@ -543,6 +610,14 @@ export const ga4Cases: AdapterCases<Ga4Config> = {
     purchase: "purchase",
     refund: "refund",
     cancel: null,
+    view_item_list: "view_item_list",
+    view_cart: "view_cart",
+    remove_from_cart: "remove_from_cart",
+    add_shipping_info: "add_shipping_info",
+    lead: "generate_lead",
+    sign_up: "sign_up",
+    subscribe: null,
+    contact: null,
   },
   purpose: "analytics",
   testEventCaveats: [

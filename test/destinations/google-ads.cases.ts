@@ -63,6 +63,13 @@ const { gclid: _gclid, ...WITHOUT_CLICK_ID } = CONVERSION;
 
 export const buildCases: BuildCase<GoogleAdsConfig>[] = [
   {
+    name: "custom goals and the issue 13 storefront steps are not uploaded (one conversion action, for purchases)",
+    events: [buildConversion({ name: "lead", eventId: "sh-0a1b2c3d-lead", goal: { source: "quote_request" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: 'Google Ads uploads purchases only, not "lead"' },
+  },
+  {
     name: "purchase with gclid → click conversion with hashed email and +E.164 phone",
     events: [buildConversion()],
     config: CONFIG,
@@ -497,6 +504,14 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
     purchase: "purchase",
     refund: null,
     cancel: null,
+    view_item_list: null,
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: null,
+    sign_up: null,
+    subscribe: null,
+    contact: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

@@ -80,6 +80,36 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export const buildCases: BuildCase<MetaConfig>[] = [
   {
+    name: "custom goals (ADR 0039): lead, sign_up, subscribe, contact → Lead, CompleteRegistration, Subscribe, Contact",
+    events: [
+      buildStorefrontConversion("lead", { goal: { source: "quote_request" }, value: { shop: { amount: "25.00", currency: "USD" }, presentment: { amount: "25.00", currency: "USD" } } }),
+      buildStorefrontConversion("sign_up", { goal: { source: "customers/create" } }),
+      buildStorefrontConversion("subscribe", { goal: { source: "newsletter_signup" } }),
+      buildStorefrontConversion("contact", { goal: { source: "contact_form" } }),
+    ],
+    config: CONFIG,
+    ctx,
+    expected: request({
+      data: [
+        { event_name: "Lead", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-lead", action_source: "website", event_source_url: PRODUCT_URL, user_data: USER_DATA, custom_data: { value: 25, currency: "USD" } },
+        { event_name: "CompleteRegistration", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-sign_up", action_source: "website", event_source_url: PRODUCT_URL, user_data: USER_DATA },
+        { event_name: "Subscribe", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-subscribe", action_source: "website", event_source_url: PRODUCT_URL, user_data: USER_DATA },
+        { event_name: "Contact", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-contact", action_source: "website", event_source_url: PRODUCT_URL, user_data: USER_DATA },
+      ],
+    }),
+  },
+  {
+    name: "collection, cart view, removal and shipping info have no Meta event: the batch is refused naming each",
+    events: [buildStorefrontConversion("view_item_list"), buildStorefrontConversion("view_cart"), buildStorefrontConversion("remove_from_cart"), buildStorefrontConversion("add_shipping_info")],
+    config: CONFIG,
+    ctx,
+    expected: {
+      kind: "skip",
+      reason:
+        'sh-0a1b2c3d-view_item_list: Meta has no event for "view_item_list"; sh-0a1b2c3d-view_cart: Meta has no event for "view_cart"; sh-0a1b2c3d-remove_from_cart: Meta has no event for "remove_from_cart"; sh-0a1b2c3d-add_shipping_info: Meta has no event for "add_shipping_info"',
+    },
+  },
+  {
     name: "purchase → Purchase with hashed user data, shop money, variant content ids",
     events: [buildConversion()],
     config: CONFIG,
@@ -587,6 +617,14 @@ export const metaCases: AdapterCases<MetaConfig> = {
     purchase: "Purchase",
     refund: null,
     cancel: null,
+    view_item_list: null,
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: "Lead",
+    sign_up: "CompleteRegistration",
+    subscribe: "Subscribe",
+    contact: "Contact",
   },
   purpose: "marketing",
   testEventCaveats: [

@@ -112,6 +112,34 @@ const TEE_VALUE = { shop: { amount: "100.00", currency: "USD" }, presentment: { 
 
 export const buildCases: BuildCase<PinterestConfig>[] = [
   {
+    name: "collection viewed → view_category; goals lead, sign_up, contact → lead, signup, contact",
+    events: [
+      buildStorefrontConversion("view_item_list"),
+      buildStorefrontConversion("lead", { goal: { source: "quote_request" } }),
+      buildStorefrontConversion("sign_up", { goal: { source: "customers/create" } }),
+      buildStorefrontConversion("contact", { goal: { source: "contact_form" } }),
+    ],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request([
+      { ...STOREFRONT, event_name: "view_category", event_id: "sh-0a1b2c3d-view_item_list" },
+      { ...STOREFRONT, event_name: "lead", event_id: "sh-0a1b2c3d-lead" },
+      { ...STOREFRONT, event_name: "signup", event_id: "sh-0a1b2c3d-sign_up" },
+      { ...STOREFRONT, event_name: "contact", event_id: "sh-0a1b2c3d-contact" },
+    ]),
+  },
+  {
+    name: "cart view, removal, shipping info and subscribe have no Pinterest event: refused naming each",
+    events: [buildStorefrontConversion("view_cart"), buildStorefrontConversion("remove_from_cart"), buildStorefrontConversion("add_shipping_info"), buildStorefrontConversion("subscribe", { goal: { source: "newsletter_signup" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: {
+      kind: "skip",
+      reason:
+        'sh-0a1b2c3d-view_cart: Pinterest has no event for "view_cart"; sh-0a1b2c3d-remove_from_cart: Pinterest has no event for "remove_from_cart"; sh-0a1b2c3d-add_shipping_info: Pinterest has no event for "add_shipping_info"; sh-0a1b2c3d-subscribe: Pinterest has no event for "subscribe"',
+    },
+  },
+  {
     name: "purchase → checkout with array-hashed user_data and string value",
     events: [buildConversion()],
     config: CONFIG,
@@ -440,6 +468,14 @@ export const pinterestCases: AdapterCases<PinterestConfig> = {
     purchase: "checkout",
     refund: null,
     cancel: null,
+    view_item_list: "view_category",
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: "lead",
+    sign_up: "signup",
+    subscribe: null,
+    contact: "contact",
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

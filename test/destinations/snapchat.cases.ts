@@ -108,6 +108,28 @@ const TEE_VALUE = { shop: { amount: "100.00", currency: "USD" }, presentment: { 
 
 export const buildCases: BuildCase<SnapchatConfig>[] = [
   {
+    name: "collection viewed → LIST_VIEW; goals sign_up, subscribe → SIGN_UP, SUBSCRIBE",
+    events: [
+      buildStorefrontConversion("view_item_list"),
+      buildStorefrontConversion("sign_up", { goal: { source: "customers/create" } }),
+      buildStorefrontConversion("subscribe", { goal: { source: "newsletter_signup" } }),
+    ],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: request([
+      { ...STOREFRONT, event_name: "LIST_VIEW", event_id: "sh-0a1b2c3d-view_item_list" },
+      { ...STOREFRONT, event_name: "SIGN_UP", event_id: "sh-0a1b2c3d-sign_up" },
+      { ...STOREFRONT, event_name: "SUBSCRIBE", event_id: "sh-0a1b2c3d-subscribe" },
+    ]),
+  },
+  {
+    name: "Snap has no lead event: refused with the reason",
+    events: [buildStorefrontConversion("lead", { goal: { source: "quote_request" } })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: 'sh-0a1b2c3d-lead: Snap has no event for "lead"' },
+  },
+  {
     name: "purchase → PURCHASE with list-hashed user_data, numeric value, string quantities",
     events: [buildConversion()],
     config: CONFIG,
@@ -441,6 +463,14 @@ export const snapchatCases: AdapterCases<SnapchatConfig> = {
     purchase: "PURCHASE",
     refund: null,
     cancel: null,
+    view_item_list: "LIST_VIEW",
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: null,
+    sign_up: "SIGN_UP",
+    subscribe: "SUBSCRIBE",
+    contact: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

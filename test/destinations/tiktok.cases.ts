@@ -79,6 +79,32 @@ const DAY = 24 * 60 * 60 * 1000;
 
 export const buildCases: BuildCase<TikTokConfig>[] = [
   {
+    name: "custom goals (ADR 0039): lead, sign_up, subscribe, contact → Lead, CompleteRegistration, Subscribe, Contact",
+    events: [
+      buildStorefrontConversion("lead", { goal: { source: "quote_request" } }),
+      buildStorefrontConversion("sign_up", { goal: { source: "customers/create" } }),
+      buildStorefrontConversion("subscribe", { goal: { source: "newsletter_signup" } }),
+      buildStorefrontConversion("contact", { goal: { source: "contact_form" } }),
+    ],
+    config: CONFIG,
+    ctx,
+    expected: request(
+      body([
+        { event: "Lead", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-lead", user: USER, page: { url: PRODUCT_URL } },
+        { event: "CompleteRegistration", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-sign_up", user: USER, page: { url: PRODUCT_URL } },
+        { event: "Subscribe", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-subscribe", user: USER, page: { url: PRODUCT_URL } },
+        { event: "Contact", event_time: EVENT_TIME, event_id: "sh-0a1b2c3d-contact", user: USER, page: { url: PRODUCT_URL } },
+      ]),
+    ),
+  },
+  {
+    name: "a cart view has no TikTok event: refused with the reason",
+    events: [buildStorefrontConversion("view_cart")],
+    config: CONFIG,
+    ctx,
+    expected: { kind: "skip", reason: 'sh-0a1b2c3d-view_cart: TikTok has no event for "view_cart"' },
+  },
+  {
     name: "purchase → Purchase with hashed email/phone(+)/external_id, clear ip/ua/ttclid/ttp",
     events: [buildConversion()],
     config: CONFIG,
@@ -425,6 +451,14 @@ export const tiktokCases: AdapterCases<TikTokConfig> = {
     purchase: "Purchase",
     refund: null,
     cancel: null,
+    view_item_list: null,
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: "Lead",
+    sign_up: "CompleteRegistration",
+    subscribe: "Subscribe",
+    contact: "Contact",
   },
   purpose: "marketing",
   testEventCaveats: [

@@ -6,6 +6,14 @@
  * own rules (which differ); the request that is stored and sent never holds it.
  */
 
+/**
+ * Goals: what a merchant's own signal (a custom pixel event, a new customer account) stands
+ * for. They are never switched on by themselves: each destination's goal mapping
+ * (policy.goals, ADR 0039) names the goal a source becomes at that destination.
+ */
+export const GOAL_EVENT_NAMES = ["lead", "sign_up", "subscribe", "contact"] as const;
+export type GoalEventName = (typeof GOAL_EVENT_NAMES)[number];
+
 export const CANONICAL_EVENT_NAMES = [
   "page_view",
   "view_content",
@@ -16,8 +24,24 @@ export const CANONICAL_EVENT_NAMES = [
   "purchase",
   "refund",
   "cancel",
+  // Storefront steps forwarded since issue 13 (ADR 0039).
+  "view_item_list",
+  "view_cart",
+  "remove_from_cart",
+  "add_shipping_info",
+  ...GOAL_EVENT_NAMES,
 ] as const;
 export type CanonicalEventName = (typeof CANONICAL_EVENT_NAMES)[number];
+
+/** Events a destination switches on or off one by one (policy.events); goals go by the goal mapping instead. */
+export const SWITCHABLE_EVENT_NAMES = CANONICAL_EVENT_NAMES.filter(
+  (n): n is Exclude<CanonicalEventName, GoalEventName> => !(GOAL_EVENT_NAMES as readonly string[]).includes(n),
+);
+export type SwitchableEventName = Exclude<CanonicalEventName, GoalEventName>;
+
+export function isGoalEventName(name: string): name is GoalEventName {
+  return (GOAL_EVENT_NAMES as readonly string[]).includes(name);
+}
 
 export interface Money {
   /** Decimal string exactly as Shopify sent it (e.g. "127.44", "1500" for JPY). */
@@ -103,4 +127,10 @@ export interface CanonicalConversion {
   clickIds: ConversionClickIds;
   consent: ConversionConsent | null;
   isTest: boolean;
+  /**
+   * Set when the conversion comes from a merchant's own signal (ADR 0039): `source` is the
+   * custom event's name or "customers/create". Its `name` is then decided per destination by
+   * the goal mapping when the delivery is queued, and kept on the delivery row.
+   */
+  goal?: { source: string };
 }

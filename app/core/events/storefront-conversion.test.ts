@@ -33,7 +33,23 @@ describe("storefrontConversion", () => {
   });
   it("never forwards checkout_completed (revenue comes from orders) or unknown events", () => {
     expect(storefrontConversion({ ...base, name: "checkout_completed" })).toBeNull();
-    expect(storefrontConversion({ ...base, name: "custom:wishlist" })).toBeNull();
+    expect(storefrontConversion({ ...base, name: "alert_displayed" })).toBeNull();
+    expect(storefrontConversion({ ...base, name: "checkout_contact_info_submitted" })).toBeNull();
+  });
+  it("forwards the storefront steps added in issue 13 under their canonical names", () => {
+    const names = ["collection_viewed", "cart_viewed", "product_removed_from_cart", "checkout_shipping_info_submitted"].map((name) => storefrontConversion({ ...base, name })?.name);
+    expect(names).toEqual(["view_item_list", "view_cart", "remove_from_cart", "add_shipping_info"]);
+  });
+  it("turns a custom event into a goal conversion named by each destination's mapping, with only the value it published", () => {
+    const goal = storefrontConversion({ ...base, name: "custom:newsletter_signup", data: { customData: { value: 5, currency: "EUR", email: "x@example.com" } } });
+    expect(goal?.goal).toEqual({ source: "newsletter_signup" });
+    expect(goal?.eventId).toBe("sh-evt-1");
+    expect(goal?.value).toEqual({ shop: { amount: "5.00", currency: "EUR" }, presentment: { amount: "5.00", currency: "EUR" } });
+    expect(goal?.contents).toBeUndefined();
+    expect(JSON.stringify(goal)).not.toContain("x@example.com");
+    // A value without a currency (or a negative one) is not a value.
+    expect(storefrontConversion({ ...base, name: "custom:quiz", data: { customData: { value: 5 } } })?.value).toBeUndefined();
+    expect(storefrontConversion({ ...base, name: "custom:quiz", data: { customData: { value: -1, currency: "EUR" } } })?.value).toBeUndefined();
   });
   it("prefers the Shopify customer id as external id", () => {
     expect(storefrontConversion({ ...base, name: "page_viewed", customerId: "730" })?.user.externalId).toBe("730");

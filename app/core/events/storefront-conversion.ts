@@ -2,6 +2,7 @@ import { decodeConsentBits, NO_CONSENT } from "../consent/bits";
 import type { CanonicalConversion, CanonicalEventName, ConversionClickIds, ConversionContent } from "../conversions/conversion";
 import { storefrontEventId } from "../conversions/event-id";
 import { CLICK_ID_TARGET, cookieTarget } from "../orders/build-conversions";
+import { customEventSource } from "../conversions/goals";
 
 /**
  * Storefront events the platforms take as conversions-API events. Purchases are
@@ -15,6 +16,11 @@ export const FORWARDED_STOREFRONT_EVENTS: Readonly<Record<string, CanonicalEvent
   product_added_to_cart: "add_to_cart",
   checkout_started: "initiate_checkout",
   payment_info_submitted: "add_payment_info",
+  // Issue 13: the storefront steps the platforms also name (ADR 0039).
+  collection_viewed: "view_item_list",
+  cart_viewed: "view_cart",
+  product_removed_from_cart: "remove_from_cart",
+  checkout_shipping_info_submitted: "add_shipping_info",
 };
 
 export interface StoredStorefrontEvent {
@@ -29,15 +35,39 @@ export interface StoredStorefrontEvent {
   /** "1101" = analytics, marketing, preferences, saleOfData */
   consent: string;
   /** Validated event fields (PixelEvent.data) */
-  data: { products?: Array<{ productId?: string; variantId?: string; sku?: string; title?: string; price?: number; quantity?: number }>; searchQuery?: string; value?: number; currency?: string };
+  data: {
+    products?: Array<{ productId?: string; variantId?: string; sku?: string; title?: string; price?: number; quantity?: number }>;
+    searchQuery?: string;
+    value?: number;
+    currency?: string;
+    /** A custom event's own data (scalars only, as the schema keeps them). */
+    customData?: Record<string, string | number | boolean | null>;
+  };
   /** Batch identity kept with marketing consent (PixelEvent.identity) */
   identity: { clickIds?: Record<string, { value: string }>; cookies?: Record<string, string> };
 }
 
-/** The canonical conversion for a forwarded storefront event, or null when it is not forwarded. */
+/**
+ * The canonical conversion for a forwarded storefront event, or null when it is not forwarded.
+ * A custom event (`custom:<name>`) becomes a goal conversion (ADR 0039): its name is only a
+ * placeholder until each destination's goal mapping names it (core/conversions/goals.ts).
+ */
 export function storefrontConversion(e: StoredStorefrontEvent): CanonicalConversion | null {
+  const source = customEventSource(e.name);
+  if (source !== null) {
+    const custom = e.data.customData ?? {};
+    // A merchant may publish a value with the event ({ value: 25, currency: "EUR" }); nothing else is read.
+    const value = typeof custom.value === "number" && Number.isFinite(custom.value) && custom.value >= 0 ? custom.value : undefined;
+    const currency = typeof custom.currency === "string" && /^[A-Z]{3}$/.test(custom.currency) ? custom.currency : undefined;
+    const data = { ...(value !== undefined && currency ? { value, currency } : {}) };
+    return { ...buildStorefrontConversion({ ...e, data }, "lead"), goal: { source } };
+  }
   const name = FORWARDED_STOREFRONT_EVENTS[e.name];
   if (!name) return null;
+  return buildStorefrontConversion(e, name);
+}
+
+function buildStorefrontConversion(e: StoredStorefrontEvent, name: CanonicalEventName): CanonicalConversion {
   const clickIds: ConversionClickIds = {};
   for (const [key, v] of Object.entries(e.identity.clickIds ?? {})) {
     const target = CLICK_ID_TARGET[key.toLowerCase()];

@@ -23,6 +23,7 @@ export const WEBHOOK_SUBSCRIPTIONS = {
     "subscription_billing_attempts/success",
     "subscription_billing_attempts/failure",
   ],
+  "/webhooks/customers/create": ["customers/create"],
   "/webhooks/customers/data_request": ["customers/data_request"],
   "/webhooks/customers/redact": ["customers/redact"],
   "/webhooks/shop/redact": ["shop/redact"],

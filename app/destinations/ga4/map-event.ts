@@ -41,6 +41,17 @@ export const GA4_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "purchase",
   refund: "refund",
   cancel: null,
+  // Issue 13: GA4's recommended ecommerce events for these storefront steps.
+  view_item_list: "view_item_list",
+  view_cart: "view_cart",
+  remove_from_cart: "remove_from_cart",
+  add_shipping_info: "add_shipping_info",
+  // Custom goals (ADR 0039): GA4 recommends generate_lead and sign_up; it has no
+  // subscribe or contact event (README "Events").
+  lead: "generate_lead",
+  sign_up: "sign_up",
+  subscribe: null,
+  contact: null,
 };
 
 /**

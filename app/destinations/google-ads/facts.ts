@@ -21,6 +21,9 @@ export const googleAdsFacts: PlatformFacts<GoogleAdsConfig> = {
     },
   },
   testEventCaveat: () => null,
+  // Google Ads counts each kind of conversion in a conversion action of its own; this
+  // destination is set up with one, for purchases (README "Events").
+  noEventReason: (name) => `Google Ads has no conversion action for ${name} in these settings (it uploads purchases to the one conversion action set)`,
   matchQuality: {
     label: "Google Ads",
     // A click id (gclid, gbraid or wbraid) ties the conversion to the click; hashed email then phone recover the rest.

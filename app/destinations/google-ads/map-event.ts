@@ -34,6 +34,16 @@ export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> =
   purchase: "purchase",
   refund: null,
   cancel: null,
+  // Issue 13: storefront steps and custom goals would each need a conversion action of their
+  // own; this destination is configured with one (purchases), so they are skipped (README).
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  lead: null,
+  sign_up: null,
+  subscribe: null,
+  contact: null,
 };
 
 export type ClickId = { gclid: string } | { gbraid: string } | { wbraid: string };

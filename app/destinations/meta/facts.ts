@@ -17,6 +17,9 @@ export const metaFacts: PlatformFacts<MetaConfig> = {
     testEventCode: { label: "Test event code", help: "Events Manager → Test events (e.g. TEST12345). Sent only while test mode is on." },
     contentIdSource: CONTENT_ID_TEXT,
   },
+  // Meta refuses an event whose user_data has no customer information parameter (email, phone,
+  // external id, fbc/fbp, or IP with user agent) and with it the whole request (README).
+  refusesAnonymous: "Meta refuses events with no customer information to match on, so none is sent without identifiers",
   testEventCaveat: (config) =>
     // No separate test endpoint: only a test event code keeps the event out of reports.
     config.testEventCode

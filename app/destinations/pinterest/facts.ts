@@ -17,6 +17,8 @@ export const pinterestFacts: PlatformFacts<PinterestConfig> = {
     contentIdSource: CONTENT_ID_TEXT,
     tagId: { label: "Tag id (optional)", help: "Ads Manager → Conversions → Tag manager → the tag id. Only needed for the browser companion, which loads the Pinterest tag with the same event ids as Trueline's server events." },
   },
+  // Pinterest refuses an event whose user_data has neither em, hashed_maids nor IP with user agent (README).
+  refusesAnonymous: "Pinterest refuses events with no email, device id or IP address with user agent, so none is sent without identifiers",
   testEventCaveat: () => null,
   matchQuality: {
     label: "Pinterest",

@@ -44,6 +44,18 @@ export const PINTEREST_EVENT_NAMES: Record<CanonicalEventName, string | null> = 
   purchase: "checkout",
   refund: null,
   cancel: null,
+  // Issue 13: a collection page is Pinterest's view_category; cart views, removals and
+  // shipping have no Pinterest event (README "Events").
+  view_item_list: "view_category",
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  // Custom goals (ADR 0039). contact is on the current docs page, not in the v5.13 enum
+  // (like add_payment_info); Pinterest has no subscribe event.
+  lead: "lead",
+  sign_up: "signup",
+  subscribe: null,
+  contact: "contact",
 };
 
 export interface PinterestUserData {

@@ -16,6 +16,8 @@ export const snapchatFacts: PlatformFacts<SnapchatConfig> = {
     accessToken: { label: "Conversions API token", help: "Ads Manager → Business Details → Conversions API tokens → Generate." },
     contentIdSource: CONTENT_ID_TEXT,
   },
+  // Snap answers INVALID ("Insufficient PII") for an event with no em, ph, madid or IP with user agent (README).
+  refusesAnonymous: "Snapchat refuses events with no email, phone, device id or IP address with user agent, so none is sent without identifiers",
   testEventCaveat: () => null,
   matchQuality: {
     label: "Snapchat",

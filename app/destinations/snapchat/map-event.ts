@@ -40,6 +40,17 @@ export const SNAPCHAT_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "PURCHASE",
   refund: null,
   cancel: null,
+  // Issue 13: a collection page is Snap's LIST_VIEW; cart views, removals and shipping
+  // have no Snap event (README "Events").
+  view_item_list: "LIST_VIEW",
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  // Custom goals (ADR 0039): Snap's enum has SIGN_UP and SUBSCRIBE, no lead or contact.
+  lead: null,
+  sign_up: "SIGN_UP",
+  subscribe: "SUBSCRIBE",
+  contact: null,
 };
 
 export interface SnapchatUserData {

@@ -33,6 +33,16 @@ export const TIKTOK_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "Purchase",
   refund: null,
   cancel: null,
+  // Issue 13 (README "Events"): TikTok has no standard event for these storefront steps.
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  // Custom goals (ADR 0039).
+  lead: "Lead",
+  sign_up: "CompleteRegistration",
+  subscribe: "Subscribe",
+  contact: "Contact",
 };
 
 export interface TikTokUser {
