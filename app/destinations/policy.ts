@@ -23,8 +23,11 @@ const DEFAULT_EVENTS: Record<CanonicalEventName, boolean> = {
   initiate_checkout: true,
   add_payment_info: true,
   purchase: true,
-  refund: false,
-  cancel: false,
+  // Refunds, cancellations and edits correct revenue already reported: on by default where a
+  // platform can take them (ADR 0026); platforms without a way skip them with the reason.
+  refund: true,
+  cancel: true,
+  order_edit: true,
 };
 
 /** Renewals are not ad-driven and POS is opt-in (physical_store conversions); the merchant can switch any on. */

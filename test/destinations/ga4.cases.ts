@@ -543,6 +543,7 @@ export const ga4Cases: AdapterCases<Ga4Config> = {
     purchase: "purchase",
     refund: "refund",
     cancel: null,
+    order_edit: null,
   },
   purpose: "analytics",
   testEventCaveats: [

@@ -587,6 +587,7 @@ export const metaCases: AdapterCases<MetaConfig> = {
     purchase: "Purchase",
     refund: null,
     cancel: null,
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [

@@ -440,6 +440,7 @@ export const pinterestCases: AdapterCases<PinterestConfig> = {
     purchase: "checkout",
     refund: null,
     cancel: null,
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

@@ -441,6 +441,7 @@ export const snapchatCases: AdapterCases<SnapchatConfig> = {
     purchase: "PURCHASE",
     refund: null,
     cancel: null,
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

@@ -425,6 +425,7 @@ export const tiktokCases: AdapterCases<TikTokConfig> = {
     purchase: "Purchase",
     refund: null,
     cancel: null,
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [

@@ -41,6 +41,7 @@ export const GA4_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "purchase",
   refund: "refund",
   cancel: null,
+  order_edit: null,
 };
 
 /**

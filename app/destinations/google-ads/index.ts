@@ -10,12 +10,24 @@ import {
   uploadClickConversionsUrl,
   type GoogleAdsConfig,
 } from "./config";
+import { buildAdjustmentRequest } from "./adjustments";
 import { GOOGLE_ADS_EVENT_NAMES, mapConversion, type UploadClickConversionsBody } from "./map-event";
 
 /**
  * Google Ads offline click conversions with enhanced-conversion identifiers,
  * via the Google Ads API. See README.md for the mapping and the error table.
  */
+
+/** The headers every Google Ads API call carries (purchases and adjustments alike). */
+function googleAdsHeaders(config: GoogleAdsConfig): Record<string, string> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${config.accessToken}`,
+    "developer-token": config.developerToken,
+    "content-type": "application/json",
+  };
+  if (config.loginCustomerId !== undefined) headers["login-customer-id"] = config.loginCustomerId;
+  return headers;
+}
 
 function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsConfig, ctx: BuildContext): BuildResult {
   const conversion = events[0];
@@ -27,6 +39,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
   if (GOOGLE_ADS_EVENT_NAMES[conversion.name] === null) {
     return { kind: "skip", reason: `Google Ads uploads purchases only, not "${conversion.name}"` };
   }
+  if (conversion.name !== "purchase") return buildAdjustmentRequest(conversion, config, ctx, googleAdsHeaders(config));
   if (ctx.now - conversion.occurredAt > GOOGLE_ADS_MAX_EVENT_AGE_MS) {
     return { kind: "skip", reason: "older than Google Ads' 90-day click-through window" };
   }
@@ -39,12 +52,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
     partialFailure: true,
     validateOnly: ctx.testMode,
   };
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${config.accessToken}`,
-    "developer-token": config.developerToken,
-    "content-type": "application/json",
-  };
-  if (config.loginCustomerId !== undefined) headers["login-customer-id"] = config.loginCustomerId;
+  const headers = googleAdsHeaders(config);
 
   return {
     kind: "request",

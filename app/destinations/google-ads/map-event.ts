@@ -19,10 +19,10 @@ import { conversionActionResourceName, type GoogleAdsConfig } from "./config";
 
 /**
  * Google Ads has no event names: a conversion goes to the ONE conversion action
- * configured (an "Import from clicks" action). Only purchases are uploaded; the
- * label is what the delivery log shows. Refunds and cancellations would be
- * conversion ADJUSTMENTS (uploadConversionAdjustments, RETRACTION/RESTATEMENT),
- * a different endpoint this adapter does not call.
+ * configured (an "Import from clicks" action). Purchases are uploaded as click
+ * conversions; refunds, cancellations and edits ADJUST that purchase
+ * (uploadConversionAdjustments, RETRACTION/RESTATEMENT: adjustments.ts). The
+ * label is what the delivery log shows.
  */
 export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   page_view: null,
@@ -32,8 +32,9 @@ export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> =
   initiate_checkout: null,
   add_payment_info: null,
   purchase: "purchase",
-  refund: null,
-  cancel: null,
+  refund: "adjustment (RESTATEMENT or RETRACTION)",
+  cancel: "adjustment (RETRACTION)",
+  order_edit: "adjustment (RESTATEMENT)",
 };
 
 export type ClickId = { gclid: string } | { gbraid: string } | { wbraid: string };

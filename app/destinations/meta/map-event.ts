@@ -42,6 +42,7 @@ export const META_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "Purchase",
   refund: null,
   cancel: null,
+  order_edit: null,
 };
 
 export type MetaActionSource = ActionSource;

@@ -44,6 +44,7 @@ export const PINTEREST_EVENT_NAMES: Record<CanonicalEventName, string | null> = 
   purchase: "checkout",
   refund: null,
   cancel: null,
+  order_edit: null,
 };
 
 export interface PinterestUserData {

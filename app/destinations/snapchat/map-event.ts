@@ -40,6 +40,7 @@ export const SNAPCHAT_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "PURCHASE",
   refund: null,
   cancel: null,
+  order_edit: null,
 };
 
 export interface SnapchatUserData {

@@ -33,6 +33,7 @@ export const TIKTOK_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "Purchase",
   refund: null,
   cancel: null,
+  order_edit: null,
 };
 
 export interface TikTokUser {
