@@ -367,7 +367,9 @@ async function linkedFacts(tx: Tx, shop: string, stored: StoredOrderFacts, setti
   }
   if (!credit) {
     explanation.push("Not credited to any ad channel: the shop's setting keeps subscription renewals unattributed.");
-    return { facts, explanation, renewal };
+    // Renewals may copy the contract's cart attributes (an old click id): none is sent.
+    const quiet: StoredOrderFacts = { ...facts, noteSignals: { clickIds: {}, cookies: {} }, landing: { ...facts.landing, clickIds: {} } };
+    return { facts: quiet, explanation, renewal };
   }
   if (!originOrderId) {
     explanation.push("Renewals are credited to the channel that acquired the subscriber, but the first order is not known yet.");

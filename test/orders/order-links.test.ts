@@ -227,8 +227,11 @@ describe("drafts, subscriptions, edits, refunds and cancellations over signed HT
     expect(r2).toContain(`Credited to the channel that acquired the subscriber (order ${SUB_FIRST}), with its identifiers gclid.`);
     const r2Credits = await env.db.attributionCredit.findMany({ where: { shop: SHOP, orderId: RENEWAL_2.toString(), model: "last_touch" } });
     expect(r2Credits.map((c) => [c.channel, c.renewal, c.sessionId])).toEqual([["paid_search", true, firstCredits[0]!.sessionId]]);
-    expect((await conversion(`purchase-${RENEWAL_2}`)).clickIds.gclid).toBe("Cj0KsubLinks");
+    // The first order's own Google click id (its landing page's wins over the session's) goes with the renewal.
+    const firstGclid = (await conversion(`purchase-${SUB_FIRST}`)).clickIds.gclid;
+    expect(firstGclid).toMatch(/^Cj0K/);
+    expect((await conversion(`purchase-${RENEWAL_2}`)).clickIds.gclid).toBe(firstGclid);
     expect((await deliveries(`purchase-${RENEWAL_2}`))["google-ads"]).toBe("delivered");
-    expect(env.standins.received("google-ads").find((e) => e.eventId === `purchase-${RENEWAL_2}`)?.body).toMatchObject({ gclid: "Cj0KsubLinks" });
+    expect(env.standins.received("google-ads").find((e) => e.eventId === `purchase-${RENEWAL_2}`)?.body).toMatchObject({ gclid: firstGclid });
   });
 });
