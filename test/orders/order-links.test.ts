@@ -15,6 +15,7 @@ import {
   type RestOrder,
 } from "../factories/order-factory";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
+import { saveSettingsOverHttp } from "../support/admin-http";
 import { deliver, HOUR, iso, MINUTE, sendPixel, settle, startOrdersEnv, visitBatch, type OrdersEnv } from "./support";
 
 /**
@@ -218,8 +219,9 @@ describe("drafts, subscriptions, edits, refunds and cancellations over signed HT
     expect((await deliveries(`purchase-${RENEWAL_1}`))["google-ads"]).toBe("skipped: no Google click id (gclid, gbraid or wbraid)");
 
     // The merchant chooses "credit the channel that acquired the subscriber" (Settings).
-    const shopRow = await env.db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
-    await env.db.shop.update({ where: { domain: SHOP }, data: { settings: JSON.stringify({ ...JSON.parse(shopRow.settings), renewalAttribution: "acquiring_channel" }) } });
+    const page = await saveSettingsOverHttp(env.app.url, SHOP, { botFiltering: "on", renewalAttribution: "acquiring_channel" });
+    expect(page.saved).toBe(true);
+    expect(page.html).toContain("Credit the ad channel that brought the subscriber");
     // The billing attempt first this time; the order links when it arrives.
     await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: RENEWAL_2, subscription_contract_id: CONTRACT, idempotency_key: "renewal-2" }));
     await hook("orders/create", renewal(RENEWAL_2, now - 20 * MINUTE));
