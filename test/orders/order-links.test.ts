@@ -15,7 +15,7 @@ import {
   type RestOrder,
 } from "../factories/order-factory";
 import type { CanonicalConversion } from "~/core/conversions/conversion";
-import { saveSettingsOverHttp } from "../support/admin-http";
+import { adminFetch, saveSettingsOverHttp } from "../support/admin-http";
 import { deliver, HOUR, iso, MINUTE, sendPixel, settle, startOrdersEnv, visitBatch, type OrdersEnv } from "./support";
 
 /**
@@ -235,5 +235,12 @@ describe("drafts, subscriptions, edits, refunds and cancellations over signed HT
     expect((await conversion(`purchase-${RENEWAL_2}`)).clickIds.gclid).toBe(firstGclid);
     expect((await deliveries(`purchase-${RENEWAL_2}`))["google-ads"]).toBe("delivered");
     expect(env.standins.received("google-ads").find((e) => e.eventId === `purchase-${RENEWAL_2}`)?.body).toMatchObject({ gclid: firstGclid });
+
+    // Attribution shows the credited renewal apart from purchases; the overview counts renewals as their own kind.
+    const attribution = await (await adminFetch(env.app.url, SHOP, "/app/attribution?model=last_touch")).text();
+    expect(attribution).toContain("Subscription renewals by acquiring channel");
+    expect(attribution).toMatch(/data-testid="renewals-by-channel"[\s\S]*Paid search/);
+    const overview = await (await adminFetch(env.app.url, SHOP, "/app")).text();
+    expect(overview).toMatch(/data-testid="orders-by-kind"[\s\S]*Subscription renewal/);
   });
 });
