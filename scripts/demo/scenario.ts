@@ -166,22 +166,26 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   // An older version arriving late changes nothing.
   await hook("orders/updated", { ...pinOrder, updated_at: iso(now - 6 * HOUR + 7 * 60_000 + 1_000) });
 
-  // After the sale, on orders Google Ads already has (adjustments need the purchase uploaded first).
-  await untilGoogleAdsHas(ctx, ["purchase-7100000000002", "purchase-7100000000008"]);
-  const googleAt = now - 2 * HOUR + 7 * 60_000;
-  const google = { id: 7100000000002n, admin_graphql_api_id: "gid://shopify/Order/7100000000002", name: "#1002", checkout_token: "ck-demo-google", cart_token: null, email: "ben.google@example.com", contact_email: "ben.google@example.com", customer: jane(7100000000003n, "ben.google@example.com"), landing_site: "/products/trail-runner", created_at: iso(googleAt), processed_at: iso(googleAt) };
-  // The buyer adds socks to the order (an edit): orders/edited, then orders/updated with the new total.
-  await hook("orders/edited", buildOrderEditedPayload({ order_id: 7100000000002n, committed_at: iso(now - 8 * 60_000), created_at: iso(now - 8 * 60_000) }));
-  await hook("orders/updated", { ...buildPostPurchaseEditedOrder(google), updated_at: iso(now - 8 * 60_000 + 1_000) });
-  // Then returns one pair of shoes (a partial refund), after the edit's restatement is in.
-  await untilGoogleAdsHas(ctx, ["purchase-7100000000002"], 1);
-  await hook("refunds/create", { ...buildRefund({ id: 9100000000002n, order_id: 7100000000002n, transactions: [buildRefundTransaction({ order_id: 7100000000002n, amount: "60.00" })] }), created_at: iso(now - 6 * 60_000), processed_at: iso(now - 6 * 60_000) });
-  // The shopper whose pixel was blocked cancels (a retraction at Google Ads).
-  const blocked = web(7100000000008n, "ck-demo-blocked", "finn.blocked@example.com", now - 50 * 60_000, "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked");
-  await hook("orders/cancelled", { ...blocked, cancelled_at: iso(now - 4 * 60_000), cancel_reason: "customer", financial_status: "voided", updated_at: iso(now - 4 * 60_000) });
+  // After the sale, on the order Google Ads has (its landing page carried the gclid): an edit,
+  // a partial refund, then a cancellation. Adjustments need the purchase uploaded first.
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 0);
+  const blockedAt = now - 50 * 60_000;
+  const blocked = { id: 7100000000008n, admin_graphql_api_id: "gid://shopify/Order/7100000000008", name: "#1008", checkout_token: "ck-demo-blocked", cart_token: null, email: "finn.blocked@example.com", contact_email: "finn.blocked@example.com", customer: jane(7100000000009n, "finn.blocked@example.com"), landing_site: "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked", created_at: iso(blockedAt), processed_at: iso(blockedAt) };
+  // The buyer adds socks (an edit): orders/edited, then orders/updated with the new total.
+  await hook("orders/edited", buildOrderEditedPayload({ order_id: 7100000000008n, committed_at: iso(now - 8 * 60_000), created_at: iso(now - 8 * 60_000) }));
+  const edited = { ...buildPostPurchaseEditedOrder(blocked), updated_at: iso(now - 8 * 60_000 + 1_000) };
+  await hook("orders/updated", edited);
+  // Returns the shoes (a partial refund), after the edit's restatement is in.
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 1);
+  await hook("refunds/create", { ...buildRefund({ id: 9100000000002n, order_id: 7100000000008n, transactions: [buildRefundTransaction({ order_id: 7100000000008n, amount: "60.00" })] }), created_at: iso(now - 6 * 60_000), processed_at: iso(now - 6 * 60_000) });
+  // And finally cancels the rest (a retraction at Google Ads).
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 2);
+  await hook("orders/cancelled", { ...edited, cancelled_at: iso(now - 4 * 60_000), cancel_reason: "customer", updated_at: iso(now - 4 * 60_000) });
 
   // The merchant switches Settings → Subscription renewals to "credit the ad channel that brought
   // the subscriber"; the next renewal is credited to the first order's channel (email).
+  // (after the first renewal went out, so it shows the default: unattributed).
+  await untilReceived(ctx, "ga4", "7100000000009");
   const saved = await saveSettingsOverHttp(ctx.appUrl, ctx.shop, { botFiltering: "on", renewalAttribution: "acquiring_channel" });
   if (!saved.saved) throw new Error("the demo could not save the renewal setting");
   await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: 7100000000015n, subscription_contract_id: 9100000000100n, idempotency_key: "demo-renewal-2" }));
@@ -189,15 +193,22 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   return { eventsSent: events, webhooksSent: webhooks };
 }
 
-/** Wait until the Google Ads stand-in has these purchases (and `adjustments` adjustments of the first). */
-async function untilGoogleAdsHas(ctx: Ctx, eventIds: string[], adjustments = 0, timeoutMs = 60_000): Promise<void> {
+/** Wait until a stand-in has an event with this id (GA4: the transaction id). */
+async function untilReceived(ctx: Ctx, kind: StandinKind, eventId: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ctx.standins.received(kind).some((e) => e.eventId === eventId)) {
+    if (Date.now() > deadline) throw new Error(`${kind} stand-in never received ${eventId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Wait until the Google Ads stand-in has this purchase and at least `adjustments` adjustments of it. */
+async function untilGoogleAdsHas(ctx: Ctx, eventId: string, adjustments: number, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const got = ctx.standins.received("google-ads");
-    const purchases = eventIds.every((id) => got.some((e) => e.eventId === id && !e.eventName.startsWith("adjustment:")));
-    const adjusted = got.filter((e) => e.eventId === eventIds[0] && e.eventName.startsWith("adjustment:")).length >= adjustments;
-    if (purchases && adjusted) return;
-    if (Date.now() > deadline) throw new Error(`Google Ads stand-in never received ${eventIds.join(", ")}`);
+    const got = ctx.standins.received("google-ads").filter((e) => e.eventId === eventId);
+    if (got.some((e) => !e.eventName.startsWith("adjustment:")) && got.filter((e) => e.eventName.startsWith("adjustment:")).length >= adjustments) return;
+    if (Date.now() > deadline) throw new Error(`Google Ads stand-in never received ${eventId} with ${adjustments} adjustment(s)`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
