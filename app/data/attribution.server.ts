@@ -24,3 +24,8 @@ export async function sessionsOfProfileBetween(tx: Tx, shop: string, profileId: 
 export async function insertAttributionCredits(tx: Tx, rows: NewAttributionCredit[]): Promise<void> {
   await tx.attributionCredit.createMany({ data: rows });
 }
+
+/** One order's credits (a renewal credited to the channel that acquired the subscriber copies its first order's). */
+export async function creditsOfOrder(tx: Tx, shop: string, orderId: string) {
+  return tx.attributionCredit.findMany({ where: { shop, orderId }, orderBy: [{ model: "asc" }, { sessionId: "asc" }] });
+}

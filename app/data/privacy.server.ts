@@ -107,6 +107,7 @@ export async function deleteShopData(db: Db, shop: string): Promise<void> {
     await tx.destination.deleteMany({ where: { id: { in: destinations.map((d) => d.id) } } });
     await tx.conversion.deleteMany({ where: { shop } });
     await tx.attributionCredit.deleteMany({ where: { shop } });
+    await tx.orderLink.deleteMany({ where: { shop } });
     await tx.order.deleteMany({ where: { shop } });
     await tx.pixelEvent.deleteMany({ where: { shop } });
     await tx.visitSession.deleteMany({ where: { shop } });

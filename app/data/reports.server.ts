@@ -102,7 +102,7 @@ export async function deliveryStatusCounts(db: Db, shop: string, w?: Window): Pr
 export async function listAttributionCredits(db: Db, shop: string, model: string, w: Window) {
   return db.attributionCredit.findMany({
     where: { shop, model, orderAt: between(w) },
-    select: { orderId: true, weight: true, revenue: true, currency: true, channel: true, campaign: true },
+    select: { orderId: true, weight: true, revenue: true, currency: true, channel: true, campaign: true, renewal: true },
   });
 }
 

@@ -12,6 +12,12 @@ export const ShopSettingsSchema = z.object({
   deliveryThresholdPercent: z.number().min(0).max(100).default(95),
   /** App ids (the number Shopify shows as the order's app) of post-purchase upsell apps that create a separate order. */
   upsellAppIds: z.array(z.string().regex(/^\d{1,20}$/)).max(50).default([]),
+  /**
+   * Subscription renewals: "unattributed" (default) = no ad channel gets credit and no click id
+   * is sent with them; "acquiring_channel" = credited to the channel of the order that started
+   * the subscription, with that order's click ids while each platform's window allows (ADR 0025).
+   */
+  renewalAttribution: z.enum(["unattributed", "acquiring_channel"]).default("unattributed"),
 });
 export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 

@@ -30,13 +30,16 @@ const DEFAULT_EVENTS: Record<SwitchableEventName, boolean> = {
   initiate_checkout: true,
   add_payment_info: true,
   purchase: true,
-  refund: false,
-  cancel: false,
   // A checkout step like payment info; the browsing steps are opt-in like page views (ADR 0039).
   add_shipping_info: true,
   view_item_list: false,
   view_cart: false,
   remove_from_cart: false,
+  // Refunds, cancellations and edits correct revenue already reported: on by default where a
+  // platform can take them (ADR 0026); platforms without a way skip them with the reason.
+  refund: true,
+  cancel: true,
+  order_edit: true,
 };
 
 /** Renewals are not ad-driven and POS is opt-in (physical_store conversions); the merchant can switch any on. */

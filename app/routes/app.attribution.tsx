@@ -116,6 +116,27 @@ export default function Attribution() {
                 </BlockStack>
               </Card>
             </Layout.Section>
+            {report.renewalsByChannel.length > 0 ? (
+              <Layout.Section>
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Subscription renewals by acquiring channel
+                    </Text>
+                    <Text as="p" tone="subdued">
+                      Renewals credited to the channel that brought the subscriber (Settings → Subscription renewals). Kept apart from the purchases above.
+                    </Text>
+                    <div data-testid="renewals-by-channel">
+                      <DataTable
+                        columnContentTypes={["text", "numeric", "numeric"]}
+                        headings={["Channel", "Revenue", "Renewals"]}
+                        rows={report.renewalsByChannel.map((r) => [humanize(r.key), `${r.revenue} ${r.currency}`, orders(r.orders)])}
+                      />
+                    </div>
+                  </BlockStack>
+                </Card>
+              </Layout.Section>
+            ) : null}
             <Layout.Section>
               <Card>
                 <BlockStack gap="300">

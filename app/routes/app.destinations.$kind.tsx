@@ -88,6 +88,14 @@ const EVENT_LABELS: Record<string, string> = {
   view_cart: "Cart view",
   remove_from_cart: "Remove from cart",
   add_shipping_info: "Shipping info added",
+  order_edit: "Order edited (new total)",
+};
+
+/** What a refund, cancellation or edit does at a platform that takes it, in the merchant's words. */
+const EVENT_HELP: Record<string, string> = {
+  refund: "Corrects the revenue the platform has for the order (partial or full refund).",
+  cancel: "Removes the order's purchase from the platform's figures.",
+  order_edit: "When an order's total or items change after it was sent, the platform's value is corrected.",
 };
 
 const GOAL_LABELS: Record<string, string> = {
@@ -311,7 +319,11 @@ export default function DestinationSettings() {
                           label={EVENT_LABELS[e.name] ?? e.name}
                           initial={Boolean(p.events[e.name])}
                           disabled={e.platformName === null}
-                          help={e.platformName ? `Sent as ${e.platformName}` : `${data.displayName} has no such event`}
+                          help={
+                            e.platformName
+                              ? `Sent as ${e.platformName}${EVENT_HELP[e.name] ? `. ${EVENT_HELP[e.name]}` : ""}`
+                              : `${data.displayName} has no such event${EVENT_HELP[e.name] ? ": it cannot take this correction (each skip is in the delivery log)" : ""}`
+                          }
                         />
                       ))}
                     </InlineGrid>

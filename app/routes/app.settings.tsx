@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
-import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, TextField } from "@shopify/polaris";
+import { Banner, BlockStack, Button, Card, Checkbox, FormLayout, InlineStack, Layout, Page, Select, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { authenticate } from "~/shopify.server";
 import { prisma } from "~/db.server";
@@ -35,6 +35,7 @@ export default function Settings() {
     upsellAppIds: settings.upsellAppIds.join(", "),
   });
   const [botFiltering, setBotFiltering] = useState(settings.botFiltering);
+  const [renewalAttribution, setRenewalAttribution] = useState<string>(settings.renewalAttribution);
   const errors: Partial<Record<string, string>> = result?.fieldErrors ?? {};
   useEffect(() => {
     if (result?.ok) shopify.toast.show("Settings saved");
@@ -81,6 +82,18 @@ export default function Settings() {
                     "Post-purchase upsell apps",
                     "If an upsell app creates a second order for the accepted offer, enter that app's id, separated by commas: open one of its orders in Shopify, add .json to the page's address and read \"app_id\" (or ask the app's support). Those orders are reported as upsells, credited to the buyer's visits like any online order. Apps that add the offer to the original order need nothing here.",
                   )}
+                  <Select
+                    label="Subscription renewals"
+                    name="renewalAttribution"
+                    options={[
+                      { label: "Keep renewals out of ad credit (recommended)", value: "unattributed" },
+                      { label: "Credit the ad channel that brought the subscriber", value: "acquiring_channel" },
+                    ]}
+                    value={renewalAttribution}
+                    onChange={setRenewalAttribution}
+                    error={errors.renewalAttribution}
+                    helpText="A renewal is charged automatically, with no visit and no ad click. Keep out of ad credit: renewals are counted as revenue and shown on their own in Attribution and the overview, but no channel gets credit and no ad click is sent with them. Credit the channel: each renewal is credited like the order that started the subscription, and is sent with that order's ad click while each platform still accepts it (Google 90 days, Meta 7, TikTok and Snapchat 28, Pinterest 30). Either way, a platform receives renewals only if its destination has 'Subscription renewals' switched on."
+                  />
                   <Checkbox
                     label="Filter bot traffic"
                     helpText="On: visits the pixel recognised as crawlers or automated browsers are kept for your records but never sent to ad platforms, never matched to an order and never given attribution credit. Off: they are treated like any other visit."

@@ -5,7 +5,7 @@ import type { CanonicalConversion } from "~/core/conversions/conversion";
 import { cancelConversion, orderRefundConversions, purchaseConversion, type ConversionEnrichment } from "~/core/orders/build-conversions";
 import { currencyDecimals, addAmounts } from "~/core/orders/decimal";
 import { toOrderFacts, type OrderFacts } from "~/core/orders/order-facts";
-import { OrderWebhookSchema, RefundWebhookSchema, extractExactIds } from "~/core/orders/order-webhook.schema";
+import { OrderEditWebhookSchema, OrderWebhookSchema, RefundWebhookSchema, extractExactIds } from "~/core/orders/order-webhook.schema";
 import { inRefundOrder, toRefundFacts, type RefundFacts } from "~/core/orders/refund-facts";
 import { matchOrder, type Candidate, type MatchEvidence, type MatchResult } from "~/core/reconcile/match-order";
 import { attribute, splitRevenue, ATTRIBUTION_MODELS } from "~/core/attribution/models";
@@ -32,6 +32,25 @@ import { enqueueConversionDeliveries } from "./outbox.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 
 import { redactOrderFacts } from "~/core/orders/redact";
+import {
+  applyLinkedKind,
+  hintsForOrder,
+  inheritFromDraft,
+  renewalClickIds,
+  restatementOf,
+  toOrderEditFacts,
+  type BillingAttemptLink,
+  type DraftOrderLink,
+  type OrderEditFacts,
+  type OrderRestatement,
+  type SubscriptionOriginLink,
+} from "~/core/orders/order-links";
+import { orderEditConversions } from "~/core/orders/build-conversions";
+import { creditsOfOrder } from "~/data/attribution.server";
+import { contractsOfCustomer, findOrderLink, linksOfOrder } from "~/data/order-links.server";
+import { conversionsOfEvents } from "~/data/conversions.server";
+import { purchaseEventId } from "~/core/conversions/event-id";
+import type { ConversionClickIds } from "~/core/conversions/conversion";
 import { CLOCK_SKEW_MS } from "~/core/reconcile/match-order";
 
 type Tx = Prisma.TransactionClient;
@@ -42,7 +61,14 @@ type EventRow = Awaited<ReturnType<typeof readEventsNamingOrder>>[number];
  * for the order (kept across versions, without the staff note), and whether the buyer's
  * personal data was removed (customers/redact).
  */
-export type StoredOrderFacts = OrderFacts & { refunds?: RefundFacts[]; redacted?: boolean };
+export type StoredOrderFacts = OrderFacts & {
+  refunds?: RefundFacts[];
+  redacted?: boolean;
+  /** Versions whose total or line list changed after the purchase was reported (ADR 0026). */
+  restatements?: OrderRestatement[];
+  /** orders/edited deliveries for this order (what was added and removed, by which app). */
+  edits?: OrderEditFacts[];
+};
 
 function parseJson(raw: string): unknown {
   try {
@@ -225,19 +251,27 @@ interface ReconcileOutcome {
  * data only, so running it again, or after other orders, gives the same result.
  */
 async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: ReconcileInput): Promise<ReconcileOutcome> {
-  const { shop, facts: f, settings, at, existing } = input;
-  if (f.redacted) return rewriteRedactedOrder(tx, deps, input);
+  const { shop, facts: stored, settings, at, existing } = input;
+  if (stored.redacted) return rewriteRedactedOrder(tx, deps, input);
+  // What other webhooks said about this order (ADR 0024): the draft it came from, the contract
+  // it started or renews. Applied on every reconcile; the stored facts stay the order's own.
+  const linked = await linkedFacts(tx, shop, stored, settings);
+  const f: StoredOrderFacts = linked.facts;
   const exact = input.exact ?? (await exactEvents(tx, shop, f, settings));
   const { evidence, consentBits: eventConsent, pageUrl } = await gatherEvidence(tx, shop, f, exact, settings.botFiltering);
   const match: MatchResult = matchOrder(f, evidence, { lookbackMs: settings.attributionLookbackDays * 86_400_000 });
   const profileId = match.profileId ?? input.identityProfileId;
   const consentBits = eventConsent ?? (await consentOfSession(tx, shop, match.sessionId, f.createdAt));
+  const renewal = linked.renewal;
   const enrichment: ConversionEnrichment = {
-    clickIds: match.inherited.clickIds,
-    cookies: match.inherited.cookies,
+    // A renewal is charged without the buyer: it carries no session's click ids, only (when the
+    // shop credits renewals to the acquiring channel) the first order's, within each window.
+    clickIds: renewal ? {} : match.inherited.clickIds,
+    cookies: renewal ? {} : match.inherited.cookies,
     consent: decodeConsentBits(consentBits),
     profileId: profileId ?? undefined,
     sourceUrl: pageUrl ?? sourceUrlOf(shop, f),
+    ...(renewal?.credit ? { acquisitionClickIds: renewal.clickIds } : {}),
   };
   const refunds = orderRefundConversions(f.refunds ?? [], f, enrichment);
   const emailHash = emailMatchKey(f.email) ?? null;
@@ -259,13 +293,141 @@ async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: Rec
     profileId,
     sessionId: match.sessionId,
     // Refunds capped at what was left to refund are flagged where the merchant reads about the order.
-    explanation: JSON.stringify([...match.explanation, ...refunds.flatMap((r) => (r.clampNote ? [r.clampNote] : []))]),
+    explanation: JSON.stringify([
+      ...match.explanation,
+      ...linked.explanation,
+      ...editSentences(f),
+      ...refunds.flatMap((r) => (r.clampNote ? [r.clampNote] : [])),
+    ]),
+    // The order's own facts are stored; links are applied again on every reconcile.
+    facts: JSON.stringify(stored),
   };
   if (existing) await updateOrder(tx, existing.id, orderData);
   else await insertOrder(tx, shop, f.orderId, orderData);
-  await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays, settings.botFiltering);
+  if (renewal) await writeRenewalAttribution(tx, shop, f, renewal);
+  else await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays, settings.botFiltering);
   await writeConversions(tx, deps, shop, f, enrichment, refunds, at);
   return { match, refunds };
+}
+
+/** What the order's links add: its effective facts (kind, inherited draft data) and sentences. */
+interface LinkedFacts {
+  facts: StoredOrderFacts;
+  explanation: string[];
+  /** Set for a subscription renewal: its contract, first order, and how it is credited. */
+  renewal: RenewalCredit | null;
+}
+
+interface RenewalCredit {
+  contractId: string | null;
+  originOrderId: string | null;
+  /** The shop credits renewals to the channel that acquired the subscriber. */
+  credit: boolean;
+  clickIds: ConversionClickIds;
+}
+
+function parseLink<T>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+async function linkedFacts(tx: Tx, shop: string, stored: StoredOrderFacts, settings: ShopSettings): Promise<LinkedFacts> {
+  const rows = await linksOfOrder(tx, shop, stored.orderId);
+  const drafts = rows.filter((r) => r.kind === "draft").map((r) => parseLink<DraftOrderLink>(r.facts));
+  const attempts = rows.filter((r) => r.kind === "billing").map((r) => parseLink<BillingAttemptLink>(r.facts));
+  const origins = rows.filter((r) => r.kind === "contract").map((r) => parseLink<SubscriptionOriginLink>(r.facts));
+  const explanation: string[] = [];
+  let facts: StoredOrderFacts = applyLinkedKind(stored, hintsForOrder(stored.orderId, { drafts, billingAttempts: attempts, subscriptionOrigins: origins }));
+  const draft = drafts.find((d) => d.orderId === stored.orderId);
+  if (draft) {
+    const inherited = inheritFromDraft(facts, draft);
+    facts = { ...facts, ...inherited.facts };
+    explanation.push(...inherited.explanation);
+  }
+  for (const o of origins) explanation.push(`Started subscription contract ${o.subscriptionContractId}: its renewals are linked to this order.`);
+  if (facts.kind !== "subscription_renewal") return { facts, explanation, renewal: null };
+
+  // The renewal's contract: the billing attempt that charged it, else the customer's only contract.
+  let contractId = attempts.find((a) => a.orderId === stored.orderId && a.status === "success")?.subscriptionContractId ?? null;
+  let how = "the billing attempt that charged it";
+  if (contractId === null && facts.customerId) {
+    const contracts = await contractsOfCustomer(tx, shop, facts.customerId);
+    if (contracts.length === 1) {
+      contractId = contracts[0]!.linkId;
+      how = "its customer's only subscription contract";
+    }
+  }
+  const contract = contractId ? await findOrderLink(tx, shop, "contract", contractId) : null;
+  const originOrderId = contract?.orderId ?? null;
+  const credit = settings.renewalAttribution === "acquiring_channel";
+  const renewal: RenewalCredit = { contractId, originOrderId, credit, clickIds: {} };
+  if (contractId === null) {
+    explanation.push("Subscription renewal: no subscription contract names it yet (linked when subscription_contracts/* or a billing attempt arrives).");
+  } else {
+    explanation.push(`Renewal of subscription contract ${contractId} (by ${how})${originOrderId ? `, which order ${originOrderId} started` : ""}.`);
+  }
+  if (!credit) {
+    explanation.push("Not credited to any ad channel: the shop's setting keeps subscription renewals unattributed.");
+    // Renewals may copy the contract's cart attributes (an old click id): none is sent.
+    const quiet: StoredOrderFacts = { ...facts, noteSignals: { clickIds: {}, cookies: {} }, landing: { ...facts.landing, clickIds: {} } };
+    return { facts: quiet, explanation, renewal };
+  }
+  if (!originOrderId) {
+    explanation.push("Renewals are credited to the channel that acquired the subscriber, but the first order is not known yet.");
+    return { facts, explanation, renewal };
+  }
+  const [purchase] = await conversionsOfEvents(tx, shop, [purchaseEventId(originOrderId)]);
+  const origin = await findOrder(tx, shop, originOrderId);
+  if (purchase && origin) {
+    const originIds = (JSON.parse(purchase.payload) as CanonicalConversion).clickIds ?? {};
+    const { kept, dropped } = renewalClickIds(originIds, origin.shopifyCreatedAt.getTime(), facts.createdAt);
+    renewal.clickIds = kept;
+    const keptNames = Object.keys(kept);
+    explanation.push(
+      `Credited to the channel that acquired the subscriber (order ${originOrderId})` +
+        (keptNames.length ? `, with its identifiers ${keptNames.join(", ")}` : "") +
+        (dropped.length ? `; ${dropped.join(", ")} left out: older than that platform's click window` : "") +
+        ".",
+    );
+  } else {
+    explanation.push(`Credited to the channel that acquired the subscriber, but order ${originOrderId} has not been received yet.`);
+  }
+  return { facts, explanation, renewal };
+}
+
+/**
+ * A renewal's credits: none when the shop keeps renewals unattributed; else the first order's
+ * credits (same sessions, channels, campaigns and weights per model), the renewal's revenue split
+ * by them, marked as renewal so reports show them apart (ADR 0025).
+ */
+async function writeRenewalAttribution(tx: Tx, shop: string, f: OrderFacts, renewal: RenewalCredit): Promise<void> {
+  await deleteOrderAttribution(tx, shop, f.orderId);
+  if (!renewal.credit || !renewal.originOrderId || f.isTest) return;
+  const origin = await creditsOfOrder(tx, shop, renewal.originOrderId);
+  if (origin.length === 0) return;
+  const decimals = currencyDecimals(f.currency);
+  const rows: NewAttributionCredit[] = [];
+  for (const model of ATTRIBUTION_MODELS) {
+    const mine = origin.filter((c) => c.model === model);
+    if (mine.length === 0) continue;
+    const shares = splitRevenue(f.totals.total.shop.amount, mine.map((c) => ({ sessionId: c.sessionId, weight: c.weight })), decimals);
+    shares.forEach((share, i) => {
+      const c = mine[i]!;
+      rows.push({ shop, orderId: f.orderId, sessionId: c.sessionId, model, weight: c.weight, revenue: share.amount, currency: f.currency, channel: c.channel, campaign: c.campaign, orderAt: new Date(f.createdAt), renewal: true });
+    });
+  }
+  if (rows.length) await insertAttributionCredits(tx, rows);
+}
+
+function editSentences(f: StoredOrderFacts): string[] {
+  const out: string[] = [];
+  for (const e of f.edits ?? []) {
+    const by = e.appId ? ` by app ${e.appId}` : "";
+    out.push(`Edited${by} (edit ${e.editId ?? "?"}): ${e.added.length} line(s) added, ${e.removed.length} removed.`);
+  }
+  for (const r of f.restatements ?? []) {
+    out.push(`Version of ${new Date(r.versionMs).toISOString()}: ${r.what} after the purchase was reported; the new total (${r.total.shop.amount} ${r.total.shop.currency}) is restated where a platform takes restatements.`);
+  }
+  return out;
 }
 
 function moneyAndStatus(f: StoredOrderFacts, refunds: ReturnType<typeof orderRefundConversions>) {
@@ -296,6 +458,7 @@ async function writeConversions(
   const cancel = cancelConversion(f, enrichment);
   if (cancel.kind === "conversion") conversions.push(cancel.conversion);
   for (const r of refunds) if (r.result.kind === "conversion") conversions.push(r.result.conversion);
+  conversions.push(...orderEditConversions(f.restatements ?? [], f, enrichment, refunds));
   for (const c of conversions) {
     const { id } = await saveConversion(tx, { shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload: JSON.stringify(c) }, "replace");
     await enqueueConversionDeliveries(tx, deps.key, { shop, conversionId: id, conversion: c, orderKind: f.kind, now: at });
@@ -348,6 +511,13 @@ export async function reconcileOrdersAgainInTx(tx: Tx, deps: Pick<ProcessDeps, "
   return reconcileOrdersById(tx, deps, shop, orderIds, settings, at);
 }
 
+/** What a newer version keeps of the previous one: its edits, and its restatements plus this one's. */
+function laterVersion(previous: StoredOrderFacts, next: OrderFacts): Pick<StoredOrderFacts, "restatements" | "edits"> {
+  const r = restatementOf(previous, next);
+  const restatements = [...(previous.restatements ?? []), ...(r ? [r] : [])];
+  return { restatements, edits: previous.edits ?? [] };
+}
+
 /**
  * How long an order waits, after its webhook was received, for the pixel events received
  * before it to be sessionised (ADR 0005). Past it the order goes ahead; sessionising
@@ -393,7 +563,7 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         }
       }
       if (previous?.redacted) {
-        const facts: StoredOrderFacts = redactOrderFacts({ ...f, refunds: previous.refunds ?? [] });
+        const facts: StoredOrderFacts = redactOrderFacts({ ...f, refunds: previous.refunds ?? [], ...laterVersion(previous, f) });
         await reconcileOrder(tx, deps, { shop, facts, settings, at, existing, identityProfileId: null });
         return { kind: "processed", note: `${f.kind} order updated; its buyer's personal data stays removed (customers/redact)` };
       }
@@ -406,7 +576,7 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         { customerId: f.customerId, emailHash: emailMatchKey(f.email) ?? null, phoneHash: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ?? null, clientId: browser?.clientId ?? null },
         new Date(f.createdAt),
       );
-      const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [] };
+      const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [], ...(previous ? laterVersion(previous, f) : {}) };
       // The events were read before the merge moved them: give them the profile they now belong to.
       const moved = new Set(identity.merged);
       const follow = (e: EventRow | null): EventRow | null => (e && e.profileId && moved.has(e.profileId) ? { ...e, profileId: identity.profileId } : e);
@@ -445,6 +615,32 @@ export async function applyRefundWebhook(deps: ProcessDeps, shop: string, raw: s
       const mine = refunds.find((r) => r.refundId === refund.refundId);
       if (!mine || mine.result.kind === "skip") return { kind: "processed", note: `refund recorded; not forwarded: ${mine?.result.kind === "skip" ? mine.result.reason : "no value"}` };
       return { kind: "processed", note: mine.clampNote ? `refund recorded; ${mine.clampNote}` : "refund recorded" };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/**
+ * orders/edited: only the edit (lines added and removed, the app that made it), not the new
+ * total; orders/updated brings that, and its version records the restatement (laterVersion).
+ * The edit is kept on the order for its explanation, once per edit id.
+ */
+export async function applyOrderEditWebhook(deps: ProcessDeps, shop: string, raw: string, at: Date): Promise<HandlerResult> {
+  const parsed = OrderEditWebhookSchema.safeParse(parseJson(raw));
+  if (!parsed.success) return { kind: "rejected", reason: `orders/edited payload is malformed: ${parsed.error.issues[0]?.path.join(".")} ${parsed.error.issues[0]?.message}` };
+  const edit = toOrderEditFacts(parsed.data, extractExactIds(raw));
+  if (!edit) return { kind: "rejected", reason: "orders/edited names no order" };
+  const settings = await readShopSettings(deps.db, shop);
+  return deps.db.$transaction(
+    async (tx): Promise<HandlerResult> => {
+      await lockShopIdentity(tx, deps.provider, shop);
+      const order = await findOrder(tx, shop, edit.orderId);
+      if (!order) return { kind: "retry-later", reason: `order ${edit.orderId} not received yet` };
+      const facts = JSON.parse(order.facts) as StoredOrderFacts;
+      if ((facts.edits ?? []).some((e) => e.editId !== null && e.editId === edit.editId)) return { kind: "processed", note: "edit already recorded" };
+      const next: StoredOrderFacts = { ...facts, edits: [...(facts.edits ?? []), edit].sort((a, b) => (a.committedAt ?? 0) - (b.committedAt ?? 0)) };
+      await reconcileOrder(tx, deps, { shop, facts: next, settings, at, existing: order, identityProfileId: order.profileId });
+      return { kind: "processed", note: `edit recorded: ${edit.added.length} line(s) added, ${edit.removed.length} removed; the new total comes with orders/updated` };
     },
     { timeout: 30_000, maxWait: 10_000 },
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { deleteOrderLinksOfCustomer } from "~/data/order-links.server";
 import type { Db } from "~/db.server";
 import {
   CustomersDataRequestWebhookSchema,
@@ -178,6 +179,8 @@ export async function handleCustomerRedact(deps: ProcessDeps, shop: string, raw:
       await deleteProfilesWithActivity(tx, shop, profileIds);
       if (keys.customerId) {
         await dropCustomerExports(tx, shop, keys.customerId);
+        // Her drafts' and subscription contracts' links (UTMs, staff, customer id) go too.
+        await deleteOrderLinksOfCustomer(tx, shop, keys.customerId);
       }
       // Unprocessed webhook bodies about these orders are personal data too.
       if (orderIds.length) await redactPendingWebhooksOfOrders(tx, shop, orderIds);

@@ -4,7 +4,8 @@ import { claimWebhooks, failWebhook, finishWebhook, type ClaimedWebhook } from "
 import { eraseFreedBytes, type RedactionTable } from "~/data/erasure.server";
 import { isAppInstalled, markInstalled } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
-import { applyOrderWebhook, applyRefundWebhook } from "./orders.server";
+import { applyOrderEditWebhook, applyOrderWebhook, applyRefundWebhook } from "./orders.server";
+import { applyBillingAttemptWebhook, applyDraftOrderWebhook, applySubscriptionContractWebhook } from "./order-links.server";
 import type { HandlerResult, ProcessDeps } from "./webhook-handler";
 import { handleCustomerCreated } from "./customers.server";
 import { handleAppUninstalled, handleCustomerDataRequest, handleCustomerRedact, handleScopesUpdate, handleShopRedact } from "./privacy.server";
@@ -29,16 +30,19 @@ async function handle(deps: ProcessDeps, w: ClaimedWebhook): Promise<HandlerResu
       return applyOrderWebhook(deps, w.shop, raw, at, { receivedAt: w.createdAt });
     case "refunds/create":
       return applyRefundWebhook(deps, w.shop, raw, at);
+    case "orders/edited":
+      return applyOrderEditWebhook(deps, w.shop, raw, at);
     case "draft_orders/create":
     case "draft_orders/update":
-      // Revenue is counted from the order a completed draft creates (orders/create with
-      // source_name shopify_draft_order); the draft itself is kept only as a delivery record.
-      return { kind: "processed", note: "draft order recorded; revenue comes from its order" };
+      // Revenue is counted from the order a completed draft creates; the draft's customer,
+      // staff member, note attributes and tags are kept for that order to inherit (ADR 0024).
+      return applyDraftOrderWebhook(deps, w.shop, raw, at);
     case "subscription_contracts/create":
     case "subscription_contracts/update":
+      return applySubscriptionContractWebhook(deps, w.shop, raw, at);
     case "subscription_billing_attempts/success":
     case "subscription_billing_attempts/failure":
-      return { kind: "processed", note: "subscription event recorded; renewal revenue comes from its order" };
+      return applyBillingAttemptWebhook(deps, w.shop, raw, at);
     case "customers/create":
       return handleCustomerCreated(deps, w.shop, raw, at);
     case "app/uninstalled":

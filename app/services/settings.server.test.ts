@@ -14,11 +14,17 @@ describe("settings form", () => {
   it("parses a valid form into ShopSettings (checkbox absent = off)", () => {
     expect(parseSettingsForm(valid)).toEqual({
       kind: "saved",
-      settings: { attributionLookbackDays: 30, sessionTimeoutMinutes: 30, retentionDays: 180, deliveryThresholdPercent: 95, proxySubpath: "trueline", botFiltering: true, upsellAppIds: [] },
+      settings: { attributionLookbackDays: 30, sessionTimeoutMinutes: 30, retentionDays: 180, deliveryThresholdPercent: 95, proxySubpath: "trueline", botFiltering: true, upsellAppIds: [], renewalAttribution: "unattributed" },
     });
     const { botFiltering: _off, ...noBots } = valid;
     const r = parseSettingsForm({ ...noBots, deliveryThresholdPercent: "97.5" });
     expect(r.kind === "saved" && r.settings).toMatchObject({ botFiltering: false, deliveryThresholdPercent: 97.5 });
+  });
+
+  it("subscription renewals: the merchant's choice is kept; anything else is refused", () => {
+    const r = parseSettingsForm({ ...valid, renewalAttribution: "acquiring_channel" });
+    expect(r.kind === "saved" && r.settings.renewalAttribution).toBe("acquiring_channel");
+    expect(parseSettingsForm({ ...valid, renewalAttribution: "everything" })).toEqual({ kind: "invalid", fieldErrors: { renewalAttribution: "Enter one of the listed choices" } });
   });
 
   it.each([

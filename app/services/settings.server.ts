@@ -18,6 +18,8 @@ export const SettingsFormSchema = z.object({
   proxySubpath: z.string().trim(),
   botFiltering: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
   // One field of app ids, separated by commas, spaces or new lines; absent or empty = none.
+  // "unattributed" | "acquiring_channel"; ShopSettingsSchema checks the value (absent = default).
+  renewalAttribution: z.string().optional(),
   upsellAppIds: z.preprocess((v) => (typeof v === "string" ? [...new Set(v.split(/[\s,]+/).filter((id) => id !== ""))] : v === undefined ? [] : v), z.array(z.string())),
 });
 
@@ -63,6 +65,7 @@ const LIMITS: Partial<Record<SettingsField, string>> = {
   deliveryThresholdPercent: "a percentage from 0 to 100",
   proxySubpath: "1 to 30 lowercase letters, digits or hyphens",
   upsellAppIds: "app ids as whole numbers (at most 50), separated by commas",
+  renewalAttribution: "one of the listed choices",
 };
 
 function messageOf(field: SettingsField, issue: z.core.$ZodIssue): string {

@@ -1,8 +1,13 @@
 import type { Db } from "~/db.server";
 import {
   buildCustomer,
+  buildBillingAttempt,
   buildDraftCompletedOrder,
+  buildDraftOrder,
   buildJpyOrder,
+  buildOrderEditedPayload,
+  buildPostPurchaseEditedOrder,
+  buildSubscriptionContract,
   buildOnlineOrder,
   buildPosOrder,
   buildRefund,
@@ -19,6 +24,7 @@ import type { Standins, StandinKind } from "../../test/standins";
 import { STANDIN_KINDS } from "../../test/standins";
 import { pixelBatch, pixelEvent } from "../../test/support/pixel";
 import { signedProxyUrl, webhookHeaders } from "../../test/support/shopify-signing";
+import { saveSettingsOverHttp } from "../../test/support/admin-http";
 
 interface Ctx {
   visits?: number;
@@ -43,7 +49,15 @@ async function sendBatch(ctx: Ctx, batch: unknown): Promise<number> {
 }
 
 async function sendWebhook(ctx: Ctx, topic: string, payload: unknown, webhookId?: string): Promise<void> {
-  const uri = topic.startsWith("orders/") ? "/webhooks/orders" : topic === "refunds/create" ? "/webhooks/refunds" : `/webhooks/${topic}`;
+  const uri = topic.startsWith("orders/")
+    ? "/webhooks/orders"
+    : topic === "refunds/create"
+      ? "/webhooks/refunds"
+      : topic.startsWith("draft_orders/")
+        ? "/webhooks/draft_orders"
+        : topic.startsWith("subscription_")
+          ? "/webhooks/subscriptions"
+          : `/webhooks/${topic}`;
   const body = toWebhookBody(payload);
   const res = await fetch(`${ctx.appUrl}${uri}`, { method: "POST", headers: webhookHeaders({ topic, shop: ctx.shop, secret: ctx.secret, body, webhookId }), body });
   if (res.status !== 200) throw new Error(`${topic} answered ${res.status}: ${await res.text()}`);
@@ -145,6 +159,11 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   // Renewal of the email customer's subscription (no browser), POS sale to the same customer.
   await hook("orders/create", timed(buildSubscriptionRenewalOrder({ id: 7100000000009n, admin_graphql_api_id: "gid://shopify/Order/7100000000009", email: "cara.email@example.com", customer: jane(7300000000004n, "cara.email@example.com") }), now - 40 * 60_000));
   await hook("orders/create", timed(buildPosOrder({ id: 7100000000010n, admin_graphql_api_id: "gid://shopify/Order/7100000000010", email: "cara.email@example.com", customer: jane(7300000000004n, "cara.email@example.com") }), now - 30 * 60_000));
+  // The subscription's contract names its first order; the renewal's billing attempt names the renewal.
+  await hook("subscription_contracts/create", buildSubscriptionContract({ id: 9100000000100n, origin_order_id: 7100000000004n, customer_id: 7300000000004n }));
+  await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: 7100000000009n, subscription_contract_id: 9100000000100n, idempotency_key: "demo-renewal-1" }));
+  // A sales rep sends a draft through chat (UTMs and a Meta click id in its note attributes); the buyer pays it.
+  await hook("draft_orders/update", buildDraftOrder({ id: 7200000000011n, name: "#D11", order_id: 7100000000011n, updated_at: iso(now - 25 * 60_000), tags: "utm_medium:chat", note_attributes: [{ name: "utm_source", value: "instagram" }, { name: "utm_campaign", value: "dm_offer" }, { name: "fbclid", value: "IwAR0demoChat" }, { name: "staff", value: "Rita" }] }));
   await hook("orders/create", timed(buildDraftCompletedOrder({ id: 7100000000011n, admin_graphql_api_id: "gid://shopify/Order/7100000000011" }), now - 25 * 60_000));
   await hook("orders/create", timed(buildUpsellAppOrder({ id: 7100000000012n, admin_graphql_api_id: "gid://shopify/Order/7100000000012" }), now - 3 * HOUR + 9 * 60_000));
   await hook("orders/create", timed(buildTestOrder({ id: 7100000000013n, admin_graphql_api_id: "gid://shopify/Order/7100000000013" }), now - 20 * 60_000));
@@ -155,7 +174,52 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   await hook("orders/cancelled", { ...pinOrder, cancelled_at: iso(now - 5 * 60_000), cancel_reason: "customer", financial_status: "voided", updated_at: iso(now - 5 * 60_000) });
   // An older version arriving late changes nothing.
   await hook("orders/updated", { ...pinOrder, updated_at: iso(now - 6 * HOUR + 7 * 60_000 + 1_000) });
+
+  // After the sale, on the order Google Ads has (its landing page carried the gclid): an edit,
+  // a partial refund, then a cancellation. Adjustments need the purchase uploaded first.
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 0);
+  const blockedAt = now - 50 * 60_000;
+  const blocked = { id: 7100000000008n, admin_graphql_api_id: "gid://shopify/Order/7100000000008", name: "#1008", checkout_token: "ck-demo-blocked", cart_token: null, email: "finn.blocked@example.com", contact_email: "finn.blocked@example.com", customer: jane(7100000000009n, "finn.blocked@example.com"), landing_site: "/?utm_source=google&utm_medium=cpc&gclid=Cj0KdemoBlocked", created_at: iso(blockedAt), processed_at: iso(blockedAt) };
+  // The buyer adds socks (an edit): orders/edited, then orders/updated with the new total.
+  await hook("orders/edited", buildOrderEditedPayload({ order_id: 7100000000008n, committed_at: iso(now - 8 * 60_000), created_at: iso(now - 8 * 60_000) }));
+  const edited = { ...buildPostPurchaseEditedOrder(blocked), updated_at: iso(now - 8 * 60_000 + 1_000) };
+  await hook("orders/updated", edited);
+  // Returns the shoes (a partial refund), after the edit's restatement is in.
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 1);
+  await hook("refunds/create", { ...buildRefund({ id: 9100000000002n, order_id: 7100000000008n, transactions: [buildRefundTransaction({ order_id: 7100000000008n, amount: "60.00" })] }), created_at: iso(now - 6 * 60_000), processed_at: iso(now - 6 * 60_000) });
+  // And finally cancels the rest (a retraction at Google Ads).
+  await untilGoogleAdsHas(ctx, "purchase-7100000000008", 2);
+  await hook("orders/cancelled", { ...edited, cancelled_at: iso(now - 4 * 60_000), cancel_reason: "customer", updated_at: iso(now - 4 * 60_000) });
+
+  // The merchant switches Settings → Subscription renewals to "credit the ad channel that brought
+  // the subscriber"; the next renewal is credited to the first order's channel (email).
+  // (after the first renewal went out, so it shows the default: unattributed).
+  await untilReceived(ctx, "ga4", "7100000000009");
+  const saved = await saveSettingsOverHttp(ctx.appUrl, ctx.shop, { botFiltering: "on", renewalAttribution: "acquiring_channel" });
+  if (!saved.saved) throw new Error("the demo could not save the renewal setting");
+  await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: 7100000000015n, subscription_contract_id: 9100000000100n, idempotency_key: "demo-renewal-2" }));
+  await hook("orders/create", timed(buildSubscriptionRenewalOrder({ id: 7100000000015n, admin_graphql_api_id: "gid://shopify/Order/7100000000015", name: "#1047", email: "cara.email@example.com", customer: jane(7300000000004n, "cara.email@example.com") }), now - 3 * 60_000));
   return { eventsSent: events, webhooksSent: webhooks };
+}
+
+/** Wait until a stand-in has an event with this id (GA4: the transaction id). */
+async function untilReceived(ctx: Ctx, kind: StandinKind, eventId: string, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ctx.standins.received(kind).some((e) => e.eventId === eventId)) {
+    if (Date.now() > deadline) throw new Error(`${kind} stand-in never received ${eventId}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Wait until the Google Ads stand-in has this purchase and at least `adjustments` adjustments of it. */
+async function untilGoogleAdsHas(ctx: Ctx, eventId: string, adjustments: number, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const got = ctx.standins.received("google-ads").filter((e) => e.eventId === eventId);
+    if (got.some((e) => !e.eventName.startsWith("adjustment:")) && got.filter((e) => e.eventName.startsWith("adjustment:")).length >= adjustments) return;
+    if (Date.now() > deadline) throw new Error(`Google Ads stand-in never received ${eventId} with ${adjustments} adjustment(s)`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** Wait until nothing is left to process or deliver (the demo's clock is real). */
@@ -174,6 +238,7 @@ export async function waitForQuiet(db: Db, shop: string, timeoutMs = 120_000): P
 }
 
 export interface Summary {
+  afterSale: string[];
   storefront: { events: number; bots: number; profiles: number; sessions: Record<string, number>; coverage: Record<string, string> };
   orders: { byKind: Record<string, number>; matched: number; considered: number; methods: Record<string, number> };
   attribution: Record<string, Record<string, string>>;
@@ -249,7 +314,28 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
   const metaDest = destinations.find((d) => d.kind === "meta");
   if (metaDest && metaDest.received !== metaDest.delivered) problems.push(`meta stand-in received ${metaDest.received}, outbox delivered ${metaDest.delivered}`);
   void scenario;
+  // Drafts, renewals, edits, refunds and cancellations: where each went, and why not elsewhere.
+  const afterSale: string[] = [];
+  for (const o of orders.filter((x) => x.kind === "draft" || x.kind === "subscription_renewal" || x.kind === "subscription_first")) {
+    const text = (JSON.parse(o.explanation) as string[]).filter((t) => /draft|subscription|Renewal|Credited|credited/.test(t));
+    afterSale.push(`${o.kind} ${o.name ?? o.orderId}: ${text.join(" ") || "(no link)"}`);
+  }
+  const renewalCredits = await db.attributionCredit.findMany({ where: { shop, renewal: true, model: "last_touch" } });
+  afterSale.push(`renewal credits (last touch): ${renewalCredits.length ? renewalCredits.map((c) => `${c.orderId} → ${c.channel} ${c.revenue} ${c.currency}`).join(", ") : "none"}`);
+  const destById = new Map(dests.map((d) => [d.id, d.kind]));
+  for (const name of ["order_edit", "refund", "cancel"]) {
+    const rows = await db.delivery.findMany({ where: { shop, eventName: name } });
+    const by: Record<string, string[]> = {};
+    for (const r of rows) (by[destById.get(r.destinationId) ?? "?"] ??= []).push(r.status === "skipped" ? `skipped (${r.lastError})` : r.status);
+    afterSale.push(`${name}: ${Object.entries(by).sort().map(([k, v]) => `${k} ${[...new Set(v)].join("/")}${v.length > 1 ? ` ×${v.length}` : ""}`).join("; ")}`);
+  }
+  const adjustments = standins.received("google-ads").filter((e) => e.eventName.startsWith("adjustment:"));
+  afterSale.push(`Google Ads adjustments received: ${adjustments.map((e) => `${e.eventName.slice("adjustment:".length)} ${e.eventId}${(e.body as { restatementValue?: { adjustedValue: number } }).restatementValue ? ` → ${(e.body as { restatementValue: { adjustedValue: number } }).restatementValue.adjustedValue}` : ""}`).join(", ") || "none"}`);
+  if (!adjustments.some((e) => e.eventName === "adjustment:RESTATEMENT")) problems.push("no Google Ads restatement was received");
+  if (!adjustments.some((e) => e.eventName === "adjustment:RETRACTION")) problems.push("no Google Ads retraction was received");
+  if (!standins.received("ga4").some((e) => e.eventName === "refund")) problems.push("GA4 received no refund");
   return {
+    afterSale,
     storefront: { events: events.length, bots: events.filter((e) => e.isBot).length, profiles, sessions: byChannel, coverage: { "click id": pct(withClick, events.length), "platform cookie": pct(withCookie, events.length), "hashed email (visitors)": pct(withEmail, visitors) } },
     orders: { byKind, matched, considered: considered.length, methods },
     attribution,
@@ -271,6 +357,8 @@ export function printSummary(s: Summary, ms: number): void {
   line("orders by kind", s.orders.byKind);
   line("matched to a visit/profile", `${s.orders.matched}/${s.orders.considered} (${pct(s.orders.matched, s.orders.considered)})`);
   line("match methods", s.orders.methods);
+  console.log("\n== After the sale (drafts, subscriptions, edits, refunds, cancellations)");
+  for (const t of s.afterSale) console.log(`  ${t}`);
   console.log("\n== Attribution (revenue by channel, shop currency)");
   for (const [model, byChannel] of Object.entries(s.attribution)) line(model, byChannel);
   console.log("\n== Deliveries per destination");

@@ -134,17 +134,26 @@ describe.each(entries)("$kind", ({ kind, adapter, config }) => {
   test("the request carries the event id of every event it sends", () => {
     const sendable = CANONICAL_EVENT_NAMES.filter((name) => adapter.eventName(name) !== null);
     for (const name of sendable) {
-      const event: CanonicalConversion =
-        name === "purchase" || name === "refund" || name === "cancel"
-          ? buildConversion({ name, eventId: `conformance-${name}-1` })
-          : buildStorefrontConversion(name, {
-              eventId: `conformance-${name}-1`,
-              searchQuery: name === "search" ? "linen shirt" : undefined,
-            });
+      const orderEvent = name === "purchase" || name === "refund" || name === "cancel" || name === "order_edit";
+      const event: CanonicalConversion = orderEvent
+        ? buildConversion({
+            name,
+            eventId: `conformance-${name}-1`,
+            // Refunds, cancellations and edits adjust the purchase they follow (ADR 0026).
+            ...(name === "purchase"
+              ? {}
+              : { adjustment: { type: "restatement" as const, purchaseEventId: "purchase-conformance-1", purchaseOccurredAt: ctx.now - 86_400_000, remaining: { shop: { amount: "10.00", currency: "USD" }, presentment: { amount: "10.00", currency: "USD" } } } }),
+          })
+        : buildStorefrontConversion(name, {
+            eventId: `conformance-${name}-1`,
+            searchQuery: name === "search" ? "linen shirt" : undefined,
+          });
       const result = adapter.buildRequest([event], config, ctx);
       // A name the platform has must be sendable for a fully identified buyer.
       const request = expectRequest(result);
-      expect(serialise(request)).toContain(event.eventId);
+      // An adjustment in place (Google Ads) names the purchase it adjusts, by that purchase's id.
+      const text = serialise(request);
+      expect(text.includes(event.eventId) || (event.adjustment !== undefined && text.includes(event.adjustment.purchaseEventId))).toBe(true);
     }
   });
 

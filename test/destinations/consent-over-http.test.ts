@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildOnlineOrder } from "../factories/order-factory";
 import { deliver, iso, MINUTE, prepareDatabase, sendPixel, settle, startServer, visitBatch, type OrdersEnv } from "../orders/support";
-import { startStandins, STANDIN_KINDS, type ReceivedEvent, type StandinKind } from "../standins";
+import { startStandins, type ReceivedEvent, type StandinKind } from "../standins";
+/**
+ * The six platforms whose per-case verdicts this file spells out; the five added by issue 14
+ * have their own end-to-end tests (microsoft-reddit-x.delivery, linkedin-klaviyo-delivery).
+ */
+const KINDS = ["meta", "tiktok", "ga4", "google-ads", "pinterest", "snapchat"] as const;
+type Kind = (typeof KINDS)[number];
+
 import { TEST_API_SECRET, TEST_SHOP } from "../support/env";
 import { seedDestination } from "../support/seed";
 import { signedProxyUrl } from "../support/shopify-signing";
@@ -19,7 +26,7 @@ import { signedProxyUrl } from "../support/shopify-signing";
  *   everyone else: the defaults (declined → don't send, no consent info → send)
  */
 
-const POLICIES: Record<StandinKind, Record<string, unknown>> = {
+const POLICIES: Record<Kind, Record<string, unknown>> = {
   meta: { consent: { declined: "anonymous", noConsentInfo: "skip" } },
   tiktok: {},
   ga4: {},
@@ -34,7 +41,7 @@ type Case = "granted" | "declined" | "saleOptOut" | "absent";
 const FORWARDED = new Set(["product_viewed", "product_added_to_cart", "checkout_started", "payment_info_submitted"]);
 
 /** What each platform should have received for each case: "full", "anonymous" or nothing. */
-const EXPECTED: Record<StandinKind, Record<Case, { storefront: "full" | "anonymous" | null; purchase: "full" | "anonymous" | null }>> = {
+const EXPECTED: Record<Kind, Record<Case, { storefront: "full" | "anonymous" | null; purchase: "full" | "anonymous" | null }>> = {
   // Meta refuses events with nothing to match on: "send without identifiers" cannot go there,
   // so it is skipped with that reason (last test) rather than refused by Meta.
   meta: { granted: { storefront: "full", purchase: "full" }, declined: { storefront: null, purchase: null }, saleOptOut: { storefront: null, purchase: null }, absent: { storefront: null, purchase: null } },
@@ -64,7 +71,7 @@ const IP = "198.51.100.23";
  * names it: hashed email, IP address, click ids or platform cookies (GA4: user_data in the
  * envelope; its consent flags are checked apart).
  */
-function identified(kind: StandinKind, r: ReceivedEvent): boolean {
+function identified(kind: Kind, r: ReceivedEvent): boolean {
   const b = r.body as Record<string, Record<string, unknown> | undefined>;
   switch (kind) {
     case "meta":
@@ -88,7 +95,7 @@ describe("consent over HTTP: what each platform receives for granted, declined a
   beforeAll(async () => {
     const standins = await startStandins();
     const prepared = await prepareDatabase({ shop: TEST_SHOP, destinations: [], credentials: standins.credentials });
-    for (const kind of STANDIN_KINDS) await seedDestination(prepared.db, TEST_SHOP, kind, { ...standins.credentials[kind] }, POLICIES[kind]);
+    for (const kind of KINDS) await seedDestination(prepared.db, TEST_SHOP, kind, { ...standins.credentials[kind] }, POLICIES[kind]);
     const app = await startServer(prepared.url, standins);
     env = {
       app,
@@ -177,7 +184,7 @@ describe("consent over HTTP: what each platform receives for granted, declined a
   it("each platform received everything, nothing, or what its policy says — with identity only where allowed", async () => {
     const report: Record<string, unknown> = {};
     const expectedReport: Record<string, unknown> = {};
-    for (const kind of STANDIN_KINDS) {
+    for (const kind of KINDS) {
       expect(env.standins.rejected(kind), `${kind} refused requests`).toEqual([]);
       const received = env.standins.received(kind);
       const byId = new Map<string, ReceivedEvent>();

@@ -618,6 +618,7 @@ export const ga4Cases: AdapterCases<Ga4Config> = {
     sign_up: "sign_up",
     subscribe: null,
     contact: null,
+    order_edit: null,
   },
   purpose: "analytics",
   testEventCaveats: [

@@ -245,11 +245,44 @@ export const buildCases: BuildCase<GoogleAdsConfig>[] = [
     expected: { kind: "skip", reason: 'Google Ads uploads purchases only, not "add_to_cart"' },
   },
   {
-    name: "refund → skip (adjustments are a different endpoint)",
+    name: "refund without the purchase it adjusts → skip",
     events: [buildConversion({ eventId: "refund-998877", name: "refund" })],
     config: CONFIG,
     ctx: buildContext(),
-    expected: { kind: "skip", reason: 'Google Ads uploads purchases only, not "refund"' },
+    expected: { kind: "skip", reason: 'no purchase to adjust for "refund"' },
+  },
+  {
+    name: "cancel → RETRACTION of the purchase, by its order id, at the cancel time",
+    events: [
+      buildConversion({
+        eventId: "cancel-5975031431338",
+        name: "cancel",
+        occurredAt: 1_762_902_353_000 + 3_600_000,
+        adjustment: { type: "retraction", purchaseEventId: "purchase-5975031431338", purchaseOccurredAt: 1_762_902_353_000 },
+      }),
+    ],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: {
+      kind: "request",
+      request: {
+        method: "POST",
+        url: "https://googleads.googleapis.com/v25/customers/1234567890:uploadConversionAdjustments",
+        headers: expect.any(Object),
+        body: {
+          conversionAdjustments: [
+            {
+              conversionAction: "customers/1234567890/conversionActions/987654321",
+              adjustmentType: "RETRACTION",
+              adjustmentDateTime: "2025-11-12 00:05:53+00:00",
+              orderId: "purchase-5975031431338",
+            },
+          ],
+          partialFailure: true,
+          validateOnly: false,
+        },
+      },
+    },
   },
   {
     name: "older than 90 days → skip",
@@ -493,7 +526,7 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
   rawPii: RAW_PII,
   buildCases,
   responseCases,
-  // Only purchases have a Google Ads conversion.
+  // Purchases are click conversions; refunds, cancellations and edits adjust them (ADR 0026).
   eventNames: {
     page_view: null,
     view_content: null,
@@ -502,8 +535,6 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
     initiate_checkout: null,
     add_payment_info: null,
     purchase: "purchase",
-    refund: null,
-    cancel: null,
     view_item_list: null,
     view_cart: null,
     remove_from_cart: null,
@@ -512,6 +543,9 @@ export const googleAdsCases: AdapterCases<GoogleAdsConfig> = {
     sign_up: null,
     subscribe: null,
     contact: null,
+    refund: "adjustment (RESTATEMENT or RETRACTION)",
+    cancel: "adjustment (RETRACTION)",
+    order_edit: "adjustment (RESTATEMENT)",
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

@@ -625,6 +625,7 @@ export const metaCases: AdapterCases<MetaConfig> = {
     sign_up: "CompleteRegistration",
     subscribe: "Subscribe",
     contact: "Contact",
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [

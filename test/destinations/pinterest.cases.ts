@@ -476,6 +476,7 @@ export const pinterestCases: AdapterCases<PinterestConfig> = {
     sign_up: "signup",
     subscribe: null,
     contact: "contact",
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

@@ -212,6 +212,16 @@ export const redditCases: AdapterCases<RedditConfig> = {
     purchase: "PURCHASE",
     refund: null,
     cancel: null,
+    // Issue 13: Reddit's v3 enum has LEAD and SIGN_UP; no edit, cart view, removal, shipping, subscribe or contact type.
+    order_edit: null,
+    view_item_list: null,
+    view_cart: null,
+    remove_from_cart: null,
+    add_shipping_info: null,
+    lead: "LEAD",
+    sign_up: "SIGN_UP",
+    subscribe: null,
+    contact: null,
   },
   purpose: "marketing",
   testEventCaveats: [

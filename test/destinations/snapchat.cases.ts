@@ -471,6 +471,7 @@ export const snapchatCases: AdapterCases<SnapchatConfig> = {
     sign_up: "SIGN_UP",
     subscribe: "SUBSCRIBE",
     contact: null,
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [{ name: "the test endpoint answers for everything", config: CONFIG, expected: null }],

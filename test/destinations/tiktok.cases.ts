@@ -459,6 +459,7 @@ export const tiktokCases: AdapterCases<TikTokConfig> = {
     sign_up: "CompleteRegistration",
     subscribe: "Subscribe",
     contact: "Contact",
+    order_edit: null,
   },
   purpose: "marketing",
   testEventCaveats: [

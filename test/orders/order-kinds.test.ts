@@ -251,21 +251,29 @@ describe("every order kind through the webhook routes", () => {
     expect(JSON.parse(f.explanation)).toEqual([`The storefront pixel reported order #1045 at checkout completion in session ${shortId(s)} (cpc, campaign coffee_sub).`]);
     const r = await order(RENEWAL);
     expect(r).toMatchObject({ kind: "subscription_renewal", matchStatus: "profile_only", matchMethod: "customer_id", sessionId: s });
+    const unattributed = "Not credited to any ad channel: the shop's setting keeps subscription renewals unattributed.";
     expect(JSON.parse(r.explanation)).toEqual([
       `Customer 7302000000001 was last seen on the storefront in session ${shortId(s)}, 3 h before the order; the visit that placed the order was not observed.`,
+      "Subscription renewal: no subscription contract names it yet (linked when subscription_contracts/* or a billing attempt arrives).",
+      unattributed,
     ]);
     expect(JSON.parse(r.facts)).toMatchObject({ kindReason: 'source_name "subscription_contract_checkout_one": charged by a subscription billing attempt', sourceIdentifier: "9998878778" });
-    for (const id of [SUB_FIRST, RENEWAL]) {
-      expect((await credits(id)).map((c) => [c.model, c.sessionId, c.weight, c.revenue, c.channel])).toEqual(
-        ["first_touch", "last_touch", "linear", "position_based", "time_decay"].map((m) => [m, s, 1, "27.00", "paid_search"]),
-      );
-    }
+    expect((await credits(SUB_FIRST)).map((c) => [c.model, c.sessionId, c.weight, c.revenue, c.channel])).toEqual(
+      ["first_touch", "last_touch", "linear", "position_based", "time_decay"].map((m) => [m, s, 1, "27.00", "paid_search"]),
+    );
+    // A renewal earns no credit by default (ADR 0025: the shop's setting decides).
+    expect(await credits(RENEWAL)).toEqual([]);
     expect((await conversion(`purchase-${RENEWAL}`)).actionSource).toBe("system_generated");
     expect((await conversion(`purchase-${SUB_FIRST}`)).actionSource).toBe("website");
-    // The subscription webhooks themselves are recorded; revenue comes from the orders.
+    // The contract links the first order and, through its customer, the renewal (ADR 0024).
     await hook("subscription_contracts/create", { admin_graphql_api_id: gid("SubscriptionContract", 9998878778n), id: 9998878778n, origin_order_id: SUB_FIRST, customer_id: 7302000000001n, status: "active", currency_code: "USD" });
     await settle(env.db, SHOP);
     expect(await env.db.order.count({ where: { shop: SHOP } })).toBe(4);
+    expect(JSON.parse((await order(RENEWAL)).explanation).slice(1)).toEqual([
+      `Renewal of subscription contract 9998878778 (by its customer's only subscription contract), which order ${SUB_FIRST} started.`,
+      unattributed,
+    ]);
+    expect(JSON.parse((await order(SUB_FIRST)).explanation)).toContain("Started subscription contract 9998878778: its renewals are linked to this order.");
   });
 
   it("POS, draft and test orders: classified by source, explained when nothing links them, test orders never forwarded nor credited", async () => {
@@ -315,7 +323,8 @@ describe("every order kind through the webhook routes", () => {
     expect(await env.db.conversion.count({ where: { shop: SHOP, name: "refund" } })).toBe(1);
     expect(await deliveries("refund-9112345678901")).toEqual([
       { destination: "ga4", status: "delivered", lastError: null },
-      { destination: "google-ads", status: "skipped", lastError: "Google Ads has no event for refund" },
+      // The web order was uploaded with its gclid: Google Ads restates it to what is left (ADR 0026).
+      { destination: "google-ads", status: "delivered", lastError: null },
       { destination: "meta", status: "skipped", lastError: "Meta (Facebook & Instagram) has no event for refund" },
       { destination: "pinterest", status: "skipped", lastError: "Pinterest has no event for refund" },
       { destination: "snapchat", status: "skipped", lastError: "Snapchat has no event for refund" },
@@ -324,6 +333,8 @@ describe("every order kind through the webhook routes", () => {
     const ga4Refund = env.standins.received("ga4").filter((e) => e.eventName === "refund");
     expect(ga4Refund).toHaveLength(1);
     expect((ga4Refund[0]!.body as { params: Record<string, unknown> }).params).toMatchObject({ transaction_id: "820982911946154508", value: 55.2, currency: "EUR" });
+    const restated = env.standins.received("google-ads").filter((e) => e.eventName === "adjustment:RESTATEMENT" && e.eventId === "purchase-820982911946154508");
+    expect(restated.map((e) => (e.body as { restatementValue: { adjustedValue: number } }).restatementValue.adjustedValue).at(-1)).toBe(78.6); // 133.80 − 55.20 EUR
 
     const d = await order(DRAFT);
     expect(d.cancelledAt).toEqual(new Date(now - 5 * MINUTE));

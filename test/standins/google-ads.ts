@@ -484,6 +484,8 @@ function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
   if (oauth !== null) return oauth;
   const searchRoute = /^\/(v\d+)\/customers\/([^/:]+)\/googleAds:search$/.exec(req.pathname);
   if (searchRoute) return search(req, ctx, searchRoute[1] ?? "v0", searchRoute[2] ?? "");
+  const adjustments = /^\/(v\d+)\/customers\/([^/:]+):uploadConversionAdjustments$/.exec(req.pathname);
+  if (adjustments) return handleAdjustments(req, ctx, adjustments[1] ?? "v0", adjustments[2] ?? "");
   const route = /^\/(v\d+)\/customers\/([^/:]+):uploadClickConversions$/.exec(
     req.pathname
   );
@@ -593,7 +595,7 @@ function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
   const seenClicks = new Set<string>();
   const seenOrders = new Set<string>();
   for (const event of ctx.received) {
-    if (event.test) continue;
+    if (event.test || event.eventName.startsWith(ADJUSTMENT_PREFIX)) continue;
     const keys = keysOf(event.body);
     if (keys.clickKey) seenClicks.add(keys.clickKey);
     if (keys.orderKey) seenOrders.add(keys.orderKey);
@@ -704,6 +706,148 @@ function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
       message: errors.map(describe).join(", "),
       details: [failureDetail(version, errors)],
     };
+  }
+  return { reply: { status: 200, body: responseBody }, accepted, refused };
+}
+
+/**
+ * POST /v{N}/customers/{customer_id}:uploadConversionAdjustments
+ * (ConversionAdjustmentUploadService; https://developers.google.com/google-ads/api/rest/reference/rest/v25/customers/uploadConversionAdjustments,
+ * https://developers.google.com/google-ads/api/reference/rpc/v25/ConversionAdjustment,
+ * https://developers.google.com/google-ads/api/reference/rpc/v25/ConversionAdjustmentUploadErrorEnum.ConversionAdjustmentUploadError).
+ * Checks what Google documents: partial_failure true; a known conversion action; adjustment_type
+ * RETRACTION or RESTATEMENT; adjustment_date_time in the documented format and AFTER the
+ * conversion (ADJUSTMENT_PRECEDES_CONVERSION); the conversion found by order_id among the click
+ * conversions this stand-in accepted (CONVERSION_NOT_FOUND); no adjustment of a retracted
+ * conversion (CONVERSION_ALREADY_RETRACTED); a restatement carries restatement_value.adjusted_value
+ * (the value AFTER the change) and a retraction none. A restatement no later than an earlier one
+ * is accepted with a note: Google treats it as a duplicate and ignores it.
+ * Accepted adjustments are recorded with eventName "adjustment:{TYPE}" and eventId = order_id.
+ */
+export const ADJUSTMENT_PREFIX = "adjustment:";
+
+function dateTimeMs(value: string): number {
+  const m = DATE_TIME.exec(value);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, s, sign, oh, om] = m;
+  const utc = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));
+  const offset = (Number(oh) * 60 + Number(om)) * 60_000 * (sign === "-" ? -1 : 1);
+  return utc - offset;
+}
+
+function handleAdjustments(req: StandinRequest, ctx: HandlerContext, version: string, customerId: string): Outcome {
+  const token = bearerToken(req.headers);
+  if (token === undefined || !ctx.credentialMatches("accessToken", token)) {
+    return {
+      reply: rpcError(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.", version),
+      refused: [{ reason: "OAuth access token missing or invalid", body: null }],
+    };
+  }
+  if (req.method !== "POST" || customerId !== GOOGLE_ADS_CREDENTIALS.customerId) {
+    return {
+      reply: rpcError(403, "PERMISSION_DENIED", "The caller does not have permission", version),
+      refused: [{ reason: `method ${req.method} or customer id not accessible`, body: null }],
+    };
+  }
+  const parsed = parseJson(req.raw);
+  if (!parsed.ok || !isRecord(parsed.value)) {
+    return { reply: rpcError(400, "INVALID_ARGUMENT", "Invalid JSON payload received.", version), refused: [{ reason: "body is not a JSON object", body: null }] };
+  }
+  const body = parsed.value;
+  if (field(body, "partial_failure") !== true) {
+    const errors = [{ errorCode: { partialFailureError: "PARTIAL_FAILURE_MODE_REQUIRED" }, message: "The partial failure field was false in the request. This method requires this field be set to true." }];
+    return { reply: rpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", version, errors), refused: [{ reason: "partial_failure is not true", body }] };
+  }
+  const list = field(body, "conversion_adjustments");
+  if (!Array.isArray(list) || list.length === 0) {
+    const errors = [{ errorCode: { fieldError: "REQUIRED" }, message: "The required field was not present." }];
+    return { reply: rpcError(400, "INVALID_ARGUMENT", "Request contains an invalid argument.", version, errors), refused: [{ reason: "conversion_adjustments missing or empty", body }] };
+  }
+  const validateOnly = field(body, "validate_only") === true;
+  const { conversion_adjustments: _a, conversionAdjustments: _b, ...envelope } = body;
+  // The click conversions accepted for real, and the adjustments already made, by action|order id.
+  const purchases = new Map<string, number>();
+  const retracted = new Set<string>();
+  const lastRestatement = new Map<string, number>();
+  for (const event of ctx.received) {
+    if (event.test || !isRecord(event.body)) continue;
+    const action = field(event.body, "conversion_action");
+    const orderId = field(event.body, "order_id");
+    const key = `${String(action)}|${String(orderId)}`;
+    if (event.eventName.startsWith(ADJUSTMENT_PREFIX)) {
+      const at = dateTimeMs(String(field(event.body, "adjustment_date_time")));
+      if (event.eventName.endsWith("RETRACTION")) retracted.add(key);
+      else lastRestatement.set(key, Math.max(at, lastRestatement.get(key) ?? -Infinity));
+    } else purchases.set(key, dateTimeMs(String(field(event.body, "conversion_date_time"))));
+  }
+  const accepted: AcceptedEvent[] = [];
+  const refused: Refusal[] = [];
+  const errors: AdsError[] = [];
+  const results: Array<Record<string, unknown>> = [];
+  const loc = (i: number, name?: string): AdsError["location"] => ({
+    fieldPathElements: [{ fieldName: "conversion_adjustments", index: i }, ...(name ? [{ fieldName: name }] : [])],
+  });
+  list.forEach((adj, i) => {
+    const rowErrors: AdsError[] = [];
+    const push = (family: string, code: string, message: string, name?: string) => rowErrors.push({ errorCode: { [family]: code }, message, location: loc(i, name) });
+    if (!isRecord(adj)) {
+      push("requestError", "INVALID_INPUT", "Conversion adjustment must be an object.");
+    } else {
+      const action = field(adj, "conversion_action");
+      const m = typeof action === "string" ? CONVERSION_ACTION.exec(action) : null;
+      if (!m || m[2] !== GOOGLE_ADS_CREDENTIALS.conversionActionId) {
+        push("conversionAdjustmentUploadError", "NO_CONVERSION_ACTION_FOUND", "The conversion action specified in the adjustment request cannot be found. Make sure it's available in this account.", "conversion_action");
+      }
+      const type = field(adj, "adjustment_type");
+      if (type !== "RETRACTION" && type !== "RESTATEMENT") push("requestError", "INVALID_ENUM_VALUE", "adjustment_type must be RETRACTION or RESTATEMENT here.", "adjustment_type");
+      const when = field(adj, "adjustment_date_time");
+      const dateProblem = dateTimeError(when);
+      if (dateProblem) push("dateError", dateProblem, "The string date time's format should be yyyy-mm-dd hh:mm:ss+|-hh:mm.", "adjustment_date_time");
+      const orderId = field(adj, "order_id");
+      const restatement = field(adj, "restatement_value");
+      if (type === "RESTATEMENT") {
+        const value = isRecord(restatement) ? field(restatement, "adjusted_value") : undefined;
+        if (!(typeof value === "number" && Number.isFinite(value) && value >= 0)) push("fieldError", "REQUIRED", "A restatement needs restatement_value.adjusted_value (the value after the change).", "restatement_value");
+        const currency = isRecord(restatement) ? field(restatement, "currency_code") : undefined;
+        if (currency !== undefined && !(typeof currency === "string" && /^[A-Z]{3}$/.test(currency))) push("fieldError", "INVALID_VALUE", "currency_code must be an ISO 4217 3-character code.", "restatement_value");
+      } else if (type === "RETRACTION" && restatement !== undefined) {
+        push("fieldError", "VALUE_MUST_BE_UNSET", "A retraction carries no restatement_value.", "restatement_value");
+      }
+      if (!isNonEmptyString(orderId)) {
+        push("fieldError", "REQUIRED", "order_id (or gclid_date_time_pair) identifies the conversion to adjust.", "order_id");
+      } else if (rowErrors.length === 0) {
+        const key = `${String(action)}|${orderId}`;
+        const at = dateTimeMs(String(when));
+        const conversionAt = purchases.get(key);
+        if (conversionAt === undefined) push("conversionAdjustmentUploadError", "CONVERSION_NOT_FOUND", "The conversion for this conversion action and conversion identifier can't be found.", "order_id");
+        else if (retracted.has(key)) push("conversionAdjustmentUploadError", "CONVERSION_ALREADY_RETRACTED", "The conversion was already retracted. This adjustment was not processed.");
+        else if (!(at > conversionAt)) push("conversionAdjustmentUploadError", "ADJUSTMENT_PRECEDES_CONVERSION", "Adjustment has an adjustment_date_time that occurred before the associated conversion.", "adjustment_date_time");
+      }
+    }
+    if (rowErrors.length > 0) {
+      errors.push(...rowErrors);
+      refused.push({ reason: rowErrors.map((e) => `${Object.values(e.errorCode)[0]}: ${e.message}`).join("; "), body: adj });
+      results.push({});
+      return;
+    }
+    const a = adj as Record<string, unknown>;
+    const key = `${String(field(a, "conversion_action"))}|${String(field(a, "order_id"))}`;
+    const at = dateTimeMs(String(field(a, "adjustment_date_time")));
+    const notes: string[] = [];
+    if (field(a, "adjustment_type") === "RESTATEMENT" && at <= (lastRestatement.get(key) ?? -Infinity)) {
+      notes.push("restatement not later than an earlier one: Google treats it as a duplicate and ignores it");
+    }
+    accepted.push({ eventId: String(field(a, "order_id")), eventName: `${ADJUSTMENT_PREFIX}${String(field(a, "adjustment_type"))}`, test: validateOnly, body: adj, envelope, notes });
+    if (!validateOnly) {
+      if (field(a, "adjustment_type") === "RETRACTION") retracted.add(key);
+      else lastRestatement.set(key, at);
+    }
+    results.push({ conversionAction: field(a, "conversion_action"), adjustmentType: field(a, "adjustment_type"), adjustmentDateTime: field(a, "adjustment_date_time"), orderId: field(a, "order_id") });
+  });
+  const responseBody: Record<string, unknown> = { jobId: String(2 ** 31 + Math.floor(ctx.now % 1_000_000)) };
+  if (!validateOnly) responseBody.results = results;
+  if (errors.length > 0) {
+    responseBody.partialFailureError = { code: 3, message: errors.map((e) => e.message).join(", "), details: [failureDetail(version, errors)] };
   }
   return { reply: { status: 200, body: responseBody }, accepted, refused };
 }

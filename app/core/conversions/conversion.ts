@@ -30,6 +30,8 @@ export const CANONICAL_EVENT_NAMES = [
   "remove_from_cart",
   "add_shipping_info",
   ...GOAL_EVENT_NAMES,
+  /** An order's total or line list changed after the purchase was reported (orders/updated after an edit). */
+  "order_edit",
 ] as const;
 export type CanonicalEventName = (typeof CANONICAL_EVENT_NAMES)[number];
 
@@ -110,6 +112,21 @@ export interface ConversionConsent {
 
 export type ActionSource = "website" | "physical_store" | "system_generated" | "other";
 
+/**
+ * What a refund, cancellation or edit does to the purchase already reported (ADR 0026), for
+ * platforms that adjust a conversion in place (Google Ads RETRACTION / RESTATEMENT) rather than
+ * take a separate event. `remaining` is what the purchase is worth after this change (edited
+ * total minus everything refunded so far); a retraction has none.
+ */
+export interface ConversionAdjustment {
+  type: "retraction" | "restatement";
+  /** The purchase this adjusts: its event id (which is also its Google Ads order id). */
+  purchaseEventId: string;
+  /** When the purchase happened (unix ms): an adjustment cannot precede it. */
+  purchaseOccurredAt: number;
+  remaining?: { shop: Money; presentment: Money };
+}
+
 export interface CanonicalConversion {
   /** Deterministic; shared with the browser so platforms deduplicate. See event-id.ts. */
   eventId: string;
@@ -133,4 +150,6 @@ export interface CanonicalConversion {
    * the goal mapping when the delivery is queued, and kept on the delivery row.
    */
   goal?: { source: string };
+  /** refund, cancel, order_edit: how the purchase changes (see ConversionAdjustment). */
+  adjustment?: ConversionAdjustment;
 }

@@ -21,6 +21,13 @@ export function refundEventId(refundId: string): string {
 export function cancelEventId(orderId: string): string {
   return `cancel-${orderId}`;
 }
+/**
+ * An order whose total or line list changed after its purchase was reported: one id per
+ * order version that changed them (its updated_at in ms), so a repeated webhook gives the same id.
+ */
+export function orderEditEventId(orderId: string, versionMs: number): string {
+  return `order_edit-${orderId}-${versionMs}`;
+}
 /** Storefront events keep the id Shopify gave the customer event. */
 export function storefrontEventId(pixelEventId: string): string {
   return pixelEventId;

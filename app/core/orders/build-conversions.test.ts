@@ -7,6 +7,7 @@ import {
   conversionUser,
   gaClientIdFromCookie,
   gaSessionIdFromCookie,
+  orderEditConversions,
   orderRefundConversions,
   purchaseConversion,
   refundConversion,
@@ -265,6 +266,13 @@ describe("refundConversion", () => {
         clickIds: { fbclid: "IwAR0abc123" },
         consent: null,
         isTest: false,
+        // A partial refund restates the purchase to what is left of it (ADR 0026).
+        adjustment: {
+          type: "restatement",
+          purchaseEventId: "purchase-5975031431338",
+          purchaseOccurredAt: order.processedAt ?? order.createdAt,
+          remaining: { shop: { amount: "67.44", currency: "USD" }, presentment: { amount: "62.04", currency: "EUR" } },
+        },
       },
     });
   });
@@ -312,8 +320,27 @@ describe("cancelConversion", () => {
         clickIds: { fbclid: "IwAR0abc123" },
         consent: null,
         isTest: false,
+        adjustment: { type: "retraction", purchaseEventId: "purchase-5975031431338", purchaseOccurredAt: cancelled.processedAt ?? cancelled.createdAt },
       },
     });
+  });
+
+  test("a refund of everything left retracts the purchase; an edit restates it net of earlier refunds", () => {
+    const order = facts(buildOnlineOrder());
+    const full = refundConversion(refund(buildRefund()), order, undefined, {
+      shop: { amount: "67.44", currency: "USD" },
+      presentment: { amount: "62.04", currency: "EUR" },
+    });
+    expect(full.kind === "conversion" && full.conversion.adjustment?.type).toBe("retraction");
+    const edits = orderEditConversions(
+      [{ versionMs: 1742500000000, total: { shop: { amount: "150.00", currency: "USD" }, presentment: { amount: "138.00", currency: "EUR" } }, what: "total changed" }],
+      order,
+      { clickIds: {}, cookies: {}, consent: null },
+      orderRefundConversions([refund(buildRefund())], order),
+    );
+    expect(edits.map((c) => [c.eventId, c.name, c.adjustment?.type, c.adjustment?.remaining?.shop.amount])).toEqual([
+      ["order_edit-5975031431338-1742500000000", "order_edit", "restatement", "90.00"],
+    ]);
   });
 
   test("an order that is not cancelled is skipped", () => {

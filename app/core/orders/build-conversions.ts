@@ -23,7 +23,10 @@ import type {
   ConversionContent,
   ConversionUser,
 } from "~/core/conversions/conversion";
-import { cancelEventId, purchaseEventId, refundEventId } from "~/core/conversions/event-id";
+import { cancelEventId, orderEditEventId, purchaseEventId, refundEventId } from "~/core/conversions/event-id";
+import type { ConversionAdjustment } from "~/core/conversions/conversion";
+import { addAmounts, compareAmounts, subtractAmount } from "./decimal";
+import type { OrderRestatement } from "./order-links";
 import type { MoneyPair, OrderFacts, OrderLineFacts } from "./order-facts";
 import { allocateRefunds, refundValue, type RefundFacts } from "./refund-facts";
 
@@ -38,6 +41,12 @@ export interface ConversionEnrichment {
   sourceUrl?: string;
   /** Trueline profile id: the external id when the order has no Shopify customer. */
   profileId?: string;
+  /**
+   * A subscription renewal credited to the channel that acquired the subscriber: the first
+   * order's click ids, already limited to each platform's click window (renewalClickIds).
+   * The order's own signals still win.
+   */
+  acquisitionClickIds?: ConversionClickIds;
 }
 
 export type ConversionResult =
@@ -208,7 +217,7 @@ function base(facts: OrderFacts, enrichment: ConversionEnrichment) {
     orderId: facts.orderId,
     ...(facts.name ? { orderName: facts.name } : {}),
     user: conversionUser(facts, enrichment),
-    clickIds: conversionClickIds(facts, enrichment),
+    clickIds: { ...(enrichment.acquisitionClickIds ?? {}), ...conversionClickIds(facts, enrichment) },
     consent: enrichment.consent,
     isTest: facts.isTest,
   };
@@ -239,6 +248,7 @@ export function refundConversion(
 ): ConversionResult {
   const resolved = refundValue(refund, order, alreadyRefunded);
   if (resolved.kind === "none") return { kind: "skip", reason: resolved.reason };
+  const refundedNow = alreadyRefunded ? addPairs(alreadyRefunded, resolved.value) : resolved.value;
   const linesById = new Map(order.lineItems.flatMap((l) => (l.lineItemId ? [[l.lineItemId, l] as const] : [])));
   const contents = refund.lines.flatMap((line) => {
     const fallback: OrderLineFacts = {
@@ -269,6 +279,7 @@ export function refundConversion(
       ...base(order, enrichment),
       value: valueOf(resolved.value),
       contents,
+      adjustment: adjustmentAfter(order, refundedNow),
     },
   };
 }
@@ -286,6 +297,7 @@ export function cancelConversion(order: OrderFacts, enrichment: ConversionEnrich
       ...base(order, enrichment),
       value: valueOf(order.totals.total),
       contents: orderContents(order),
+      adjustment: { type: "retraction", purchaseEventId: purchaseEventId(order.orderId), purchaseOccurredAt: order.processedAt ?? order.createdAt },
     },
   };
 }
@@ -308,4 +320,61 @@ export function orderRefundConversions(refunds: readonly RefundFacts[], order: O
     result: refundConversion(a.refund, order, enrichment, a.alreadyRefunded),
     clampNote: a.clampNote,
   }));
+}
+
+function addPairs(a: MoneyPair, b: MoneyPair): MoneyPair {
+  const add = (x: MoneyPair["shop"], y: MoneyPair["shop"]) => (x.currency === y.currency ? { amount: addAmounts([x.amount, y.amount], x.currency), currency: x.currency } : x);
+  return { shop: add(a.shop, b.shop), presentment: add(a.presentment, b.presentment) };
+}
+
+/**
+ * What the purchase is worth once `refunded` has gone back (edits included in the total): a
+ * restatement to that value, or a retraction when nothing is left (ADR 0026).
+ */
+export function adjustmentAfter(order: OrderFacts, refunded: MoneyPair | null, total: MoneyPair = order.totals.total): ConversionAdjustment {
+  const purchase = { purchaseEventId: purchaseEventId(order.orderId), purchaseOccurredAt: order.processedAt ?? order.createdAt };
+  const left = (t: MoneyPair["shop"], r: MoneyPair["shop"] | undefined) =>
+    r && r.currency === t.currency ? { amount: subtractAmount(t.amount, r.amount, t.currency), currency: t.currency } : { ...t };
+  const remaining = { shop: left(total.shop, refunded?.shop), presentment: left(total.presentment, refunded?.presentment) };
+  if (compareAmounts(remaining.shop.amount, "0", remaining.shop.currency) <= 0) return { type: "retraction", ...purchase };
+  return { type: "restatement", ...purchase, remaining };
+}
+
+/**
+ * An order version whose total or line list changed after the purchase was reported (an edit,
+ * a native post-purchase upsell): its own event, under an id fixed by that version, carrying the
+ * restated value (the edited total minus what was refunded before it).
+ */
+export function orderEditConversion(
+  edit: OrderRestatement,
+  order: OrderFacts,
+  enrichment: ConversionEnrichment = NO_ENRICHMENT,
+  refundedBefore: MoneyPair | null = null,
+): CanonicalConversion {
+  return {
+    eventId: orderEditEventId(order.orderId, edit.versionMs),
+    name: "order_edit",
+    occurredAt: edit.versionMs,
+    ...base(order, enrichment),
+    value: valueOf(edit.total),
+    contents: orderContents(order),
+    adjustment: adjustmentAfter(order, refundedBefore, edit.total),
+  };
+}
+
+/** The edits of an order as conversions, each restated net of the refunds made before it. */
+export function orderEditConversions(
+  edits: readonly OrderRestatement[],
+  order: OrderFacts,
+  enrichment: ConversionEnrichment,
+  refunds: readonly OrderRefundConversion[],
+): CanonicalConversion[] {
+  return edits.map((edit) => {
+    let refunded: MoneyPair | null = null;
+    for (const r of refunds) {
+      if (r.result.kind !== "conversion" || !r.result.conversion.value || r.result.conversion.occurredAt > edit.versionMs) continue;
+      refunded = refunded ? addPairs(refunded, r.result.conversion.value) : valueOf(r.result.conversion.value);
+    }
+    return orderEditConversion(edit, order, enrichment, refunded);
+  });
 }

@@ -30,7 +30,7 @@ function parse<T>(schema: { parse(input: unknown): T }, payload: unknown) {
 
 describe("toDraftOrderLink", () => {
   test("completed draft points at its order", () => {
-    expect(toDraftOrderLink(...parse(DraftOrderWebhookSchema, buildDraftOrder()))).toEqual({
+    expect(toDraftOrderLink(...parse(DraftOrderWebhookSchema, buildDraftOrder()))).toMatchObject({
       draftOrderId: "1122334455667",
       name: "#D12",
       status: "completed",
@@ -134,5 +134,38 @@ describe("hintsForOrder", () => {
 
   test("a failed attempt does not make a renewal", () => {
     expect(hintsForOrder("200", { billingAttempts: [{ ...attempt, status: "failure" }] }).fromSubscriptionBillingAttempt).toBe(false);
+  });
+});
+
+describe("drafts: what the order inherits", () => {
+  test("UTMs from note attributes and tags, click ids, staff; the order's own values win", async () => {
+    const { inheritFromDraft, draftUtms } = await import("./order-links");
+    expect(draftUtms([{ name: "utm_source", value: "instagram" }], ["utm_medium:chat", "utm_source:ignored"])).toEqual({ source: "instagram", medium: "chat" });
+    const link = toDraftOrderLink(
+      ...parse(
+        DraftOrderWebhookSchema,
+        buildDraftOrder({ note_attributes: [{ name: "utm_source", value: "instagram" }, { name: "fbclid", value: "IwARchat1" }, { name: "staff", value: "Ana" }], tags: "utm_medium:chat, vip" }),
+      ),
+    )!;
+    expect([link.utm, link.staffId, link.signals?.clickIds]).toEqual([{ source: "instagram", medium: "chat" }, "Ana", { fbclid: "IwARchat1" }]);
+    const order = { orderId: "1", customerId: null, userId: null, noteAttributes: [], noteSignals: { clickIds: {}, cookies: {} }, tags: ["wholesale"], landing: { utm: { campaign: "own" }, clickIds: {} } } as never;
+    const { facts, explanation } = inheritFromDraft(order, link);
+    expect([facts.customerId, facts.userId, facts.landing.utm, facts.noteSignals.clickIds, facts.tags]).toEqual([
+      link.customerId ?? null,
+      "Ana",
+      { source: "instagram", medium: "chat", campaign: "own" },
+      { fbclid: "IwARchat1" },
+      ["wholesale", "utm_medium:chat", "vip"],
+    ]);
+    expect(explanation[0]).toMatch(/^Completed from draft order #D12 \(1122334455667\): inherited .*the staff member \(Ana\), the link's UTMs \(utm_source=instagram, utm_medium=chat\), click id fbclid/);
+  });
+
+  test("renewal click ids: kept inside each platform's window, dropped past it", async () => {
+    const { renewalClickIds } = await import("./order-links");
+    const day = 86_400_000;
+    expect(renewalClickIds({ gclid: "g", fbc: "fb.1.1.x", fbp: "fb.1.1.2", ttclid: "t", gaSessionId: "123" }, 0, 30 * day)).toEqual({
+      kept: { gclid: "g", fbp: "fb.1.1.2" },
+      dropped: ["fbc", "ttclid", "gaSessionId"],
+    });
   });
 });

@@ -6,13 +6,15 @@
  * webhook arrive in any order, so the service re-classifies when a link lands
  * after the order).
  *
- * Not wired yet: no service stores these links, so classifyOrderKind gets no hints today.
- * Kept for issue 13 (draft orders and subscriptions), which wires it; ADR 0018 says why.
+ * Wired by services/order-links.server.ts (ADR 0024): each link is stored (data/order-links),
+ * the order it names is reconciled again, and reconciliation reads the links of an order
+ * (inheritFromDraft, applyLinkedKind, renewalClickIds).
  */
 
 import { exactIdAt, resolveId, type ExactIds } from "./exact-ids";
-import type { OrderKindHints } from "./order-kind";
-import { parseShopifyTime } from "./order-facts";
+import { parseTags, type OrderKindHints } from "./order-kind";
+import { parseNoteAttributes, parseShopifyTime, type MoneyPair, type NoteSignals, type OrderFacts, type UtmParams } from "./order-facts";
+import type { ConversionClickIds } from "~/core/conversions/conversion";
 import type {
   DraftOrderWebhook,
   OrderEditWebhook,
@@ -40,11 +42,50 @@ export interface DraftOrderLink {
   orderId: string | null;
   completedAt: number | null;
   updatedAt: number | null;
+  /** What the draft knew that its order inherits (ADR 0024). No raw email or phone. */
+  customerId?: string | null;
+  /** Staff member who made the draft, when the payload or a note attribute names one. */
+  staffId?: string | null;
+  /** UTMs from note attributes ("utm_source") or tags ("utm_source:instagram"): a chat or sales link. */
+  utm?: UtmParams;
+  signals?: NoteSignals;
+  noteAttributes?: Array<{ name: string; value: string }>;
+  tags?: string[];
+}
+
+const UTM_KEYS: Record<string, keyof UtmParams> = {
+  utm_source: "source",
+  utm_medium: "medium",
+  utm_campaign: "campaign",
+  utm_term: "term",
+  utm_content: "content",
+  utm_id: "id",
+};
+/** Note attribute names a staff tool or sales link uses for the staff member. */
+const STAFF_ATTRIBUTES = new Set(["staff", "staff_member", "staff_id", "sales_agent", "sales_rep", "_staff"]);
+
+/** UTMs a chat or sales link left on a draft: note attributes first, then "utm_x:value" / "utm_x=value" tags. */
+export function draftUtms(noteAttributes: ReadonlyArray<{ name: string; value: string }>, tags: readonly string[]): UtmParams {
+  const utm: UtmParams = {};
+  for (const { name, value } of noteAttributes) {
+    const key = UTM_KEYS[name.trim().toLowerCase().replace(/^_+/, "")];
+    const v = value.trim().slice(0, 200);
+    if (key && v) utm[key] ??= v;
+  }
+  for (const tag of tags) {
+    const m = /^(utm_[a-z]+)\s*[:=]\s*(.+)$/.exec(tag);
+    const key = m ? UTM_KEYS[m[1]!] : undefined;
+    if (key && m) utm[key] ??= m[2]!.trim().slice(0, 200);
+  }
+  return utm;
 }
 
 export function toDraftOrderLink(draft: DraftOrderWebhook, exactIds: ExactIds | null): DraftOrderLink | null {
   const draftOrderId = exactIds?.id ?? resolveId(null, draft.id);
   if (draftOrderId === null) return null;
+  const noteAttributes = (draft.note_attributes ?? []).filter((a): a is { name: string; value: string } => a !== null).slice(0, 50);
+  const tags = parseTags(draft.tags);
+  const staffAttribute = noteAttributes.find((a) => STAFF_ATTRIBUTES.has(a.name.trim().toLowerCase()))?.value.trim().slice(0, 100) || null;
   return {
     draftOrderId,
     name: text(draft.name),
@@ -52,7 +93,149 @@ export function toDraftOrderLink(draft: DraftOrderWebhook, exactIds: ExactIds | 
     orderId: draft.order_id === null || draft.order_id === undefined ? null : (exactIds?.orderId ?? resolveId(null, draft.order_id)),
     completedAt: parseShopifyTime(draft.completed_at),
     updatedAt: parseShopifyTime(draft.updated_at),
+    customerId: exactIds?.customerId ?? resolveId(exactIds?.byPath["customer.id"] ?? null, draft.customer?.id ?? null),
+    staffId: resolveId(exactIds?.byPath["user_id"] ?? null, draft.user_id ?? null) ?? staffAttribute,
+    utm: draftUtms(noteAttributes, tags),
+    signals: parseNoteAttributes(noteAttributes),
+    noteAttributes,
+    tags,
   };
+}
+
+function describeUtm(utm: UtmParams): string {
+  return (Object.entries(utm) as Array<[string, string | undefined]>)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `utm_${k}=${v}`)
+    .join(", ");
+}
+
+/**
+ * The order a completed draft became inherits what the draft knew and the order lacks: the
+ * customer, the staff member, note attributes and tags (and with them the UTMs and click ids of
+ * the chat or sales link that started it). The order's own values win. Returns the sentences
+ * for the order's explanation.
+ */
+export function inheritFromDraft(facts: OrderFacts, draft: DraftOrderLink): { facts: OrderFacts & { draftUtm?: UtmParams; draftOrderId?: string }; explanation: string[] } {
+  const got: string[] = [];
+  const customerId = facts.customerId ?? draft.customerId ?? null;
+  if (!facts.customerId && draft.customerId) got.push(`the customer (${draft.customerId})`);
+  const userId = facts.userId ?? draft.staffId ?? null;
+  if (draft.staffId) got.push(`the staff member (${draft.staffId})`);
+  const names = new Set(facts.noteAttributes.map((a) => a.name));
+  const addedAttributes = (draft.noteAttributes ?? []).filter((a) => !names.has(a.name));
+  const tags = [...new Set([...facts.tags, ...(draft.tags ?? [])])];
+  const addedTags = tags.length - facts.tags.length;
+  const signals: NoteSignals = {
+    clickIds: { ...(draft.signals?.clickIds ?? {}), ...facts.noteSignals.clickIds },
+    cookies: { ...(draft.signals?.cookies ?? {}), ...facts.noteSignals.cookies },
+  };
+  const utm: UtmParams = { ...(draft.utm ?? {}), ...facts.landing.utm };
+  const utmText = describeUtm(draft.utm ?? {});
+  if (utmText) got.push(`the link's UTMs (${utmText})`);
+  const clickNames = Object.keys(draft.signals?.clickIds ?? {});
+  if (clickNames.length) got.push(`click id${clickNames.length > 1 ? "s" : ""} ${clickNames.join(", ")}`);
+  if (addedAttributes.length) got.push(`${addedAttributes.length} note attribute${addedAttributes.length > 1 ? "s" : ""}`);
+  if (addedTags > 0) got.push(`${addedTags} tag${addedTags > 1 ? "s" : ""}`);
+  const label = draft.name ? `draft order ${draft.name} (${draft.draftOrderId})` : `draft order ${draft.draftOrderId}`;
+  const sentence = got.length ? `Completed from ${label}: inherited ${got.join(", ")} from the draft.` : `Completed from ${label}; the draft added nothing the order lacked.`;
+  return {
+    facts: {
+      ...facts,
+      customerId,
+      userId,
+      noteAttributes: [...facts.noteAttributes, ...addedAttributes],
+      noteSignals: signals,
+      tags,
+      landing: { ...facts.landing, utm },
+      draftUtm: draft.utm ?? {},
+      draftOrderId: draft.draftOrderId,
+    },
+    explanation: [sentence],
+  };
+}
+
+/**
+ * The kind an order has once its links are known (a link may land after the order): a
+ * successful billing attempt makes a renewal; a completed draft makes a draft (unless a
+ * stronger marker already decided: renewal, POS); a contract's origin makes a subscription's
+ * first order (only of a plain online or other-channel order). Same precedence as classifyOrderKind.
+ */
+export function applyLinkedKind(facts: OrderFacts, hints: OrderKindHints): OrderFacts {
+  if (facts.kind === "subscription_renewal") return facts;
+  if (hints.fromSubscriptionBillingAttempt) return { ...facts, kind: "subscription_renewal", kindReason: "a subscription billing attempt created this order" };
+  if (facts.kind === "pos" || facts.kind === "draft") return facts;
+  if (hints.completedDraftOrderId) return { ...facts, kind: "draft", kindReason: `completed from draft order ${hints.completedDraftOrderId}` };
+  if (hints.isSubscriptionOrigin && (facts.kind === "online" || facts.kind === "other_channel")) {
+    return { ...facts, kind: "subscription_first", kindReason: "a subscription contract names this order as the one that started it" };
+  }
+  return facts;
+}
+
+/**
+ * How long after a click each platform still credits a conversion to it, at most (its longest
+ * click-through window; the destination READMEs link the docs). A renewal credited to the
+ * acquiring channel carries the first order's identifiers only while the renewal falls inside
+ * that window, counted from the first order (the click came before it, so this never extends
+ * a window). Browser ids (fbp, ttp, scid, GA client id) are not clicks: they stay.
+ */
+export const CLICK_WINDOW_DAYS: Partial<Record<keyof ConversionClickIds, number>> = {
+  gclid: 90,
+  gbraid: 90,
+  wbraid: 90,
+  msclkid: 90,
+  fbclid: 7,
+  fbc: 7,
+  ttclid: 28,
+  sccid: 28,
+  epik: 30,
+  gaSessionId: 0,
+};
+
+export function renewalClickIds(
+  origin: ConversionClickIds,
+  originAt: number,
+  renewalAt: number,
+): { kept: ConversionClickIds; dropped: string[] } {
+  const kept: ConversionClickIds = {};
+  const dropped: string[] = [];
+  const ageDays = (renewalAt - originAt) / 86_400_000;
+  for (const [key, value] of Object.entries(origin) as Array<[keyof ConversionClickIds, string | undefined]>) {
+    if (!value) continue;
+    const window = CLICK_WINDOW_DAYS[key];
+    if (window !== undefined && ageDays > window) dropped.push(key);
+    else kept[key] = value;
+  }
+  return { kept, dropped };
+}
+
+/** A version of an order whose total or line list changed after the purchase was reported. */
+export interface OrderRestatement {
+  /** The changed version's updated_at (unix ms): the edit's event id and adjustment time. */
+  versionMs: number;
+  total: MoneyPair;
+  /** "line list and total changed", … */
+  what: string;
+  /** orders/edited that explains it, when it arrived (edit id, app). */
+  editId?: string | null;
+  appId?: string | null;
+}
+
+function lineSignature(f: OrderFacts): string {
+  return f.lineItems
+    .map((l) => `${l.lineItemId ?? l.variantId ?? l.title}:${l.currentQuantity ?? l.quantity}`)
+    .sort()
+    .join("|");
+}
+
+/** The restatement a newer version makes, or null when neither its total nor its lines changed. */
+export function restatementOf(previous: OrderFacts, next: OrderFacts): OrderRestatement | null {
+  if (next.updatedAt <= previous.updatedAt) return null;
+  const totalChanged =
+    previous.totals.total.shop.amount !== next.totals.total.shop.amount || previous.totals.total.presentment.amount !== next.totals.total.presentment.amount;
+  const linesChanged = lineSignature(previous) !== lineSignature(next);
+  if (!totalChanged && !linesChanged) return null;
+  const what = totalChanged && linesChanged ? "line list and total changed" : totalChanged ? "total changed" : "line list changed";
+  return { versionMs: next.updatedAt, total: next.totals.total, what };
 }
 
 export interface BillingAttemptLink {

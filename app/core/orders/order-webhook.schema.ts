@@ -244,6 +244,8 @@ export const DraftOrderWebhookSchema = z.object({
   customer: optCustomer,
   tags: optString,
   note_attributes: lenientArray(NoteAttributeSchema),
+  /** The staff member, when the payload names one (not in Shopify's REST sample; read if present). */
+  user_id: optId,
 });
 export type DraftOrderWebhook = z.infer<typeof DraftOrderWebhookSchema>;
 

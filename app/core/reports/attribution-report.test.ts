@@ -42,3 +42,18 @@ describe("attribution report", () => {
     expect(attributionCsvRows(r)[1]).toEqual(["channel", "paid_social", "", "JPY", "1500", "1", "0", ""]);
   });
 });
+
+describe("subscription renewals", () => {
+  it("credited renewals are reported apart and stay out of the purchase rows and totals", () => {
+    const r = buildAttributionReport(
+      [
+        { orderId: "1", weight: 1, revenue: "30.00", currency: "USD", channel: "paid_search", campaign: "coffee" },
+        { orderId: "2", weight: 1, revenue: "27.00", currency: "USD", channel: "paid_search", campaign: "coffee", renewal: true },
+      ],
+      [{ channel: "paid_search", campaign: "coffee", sessions: 3 }],
+    );
+    expect(r.byChannel.map((x) => [x.key, x.revenue, x.orders])).toEqual([["paid_search", "30.00", 1]]);
+    expect(r.totals.map((t) => t.revenue)).toEqual(["30.00"]);
+    expect(r.renewalsByChannel.map((x) => [x.key, x.revenue, x.orders, x.conversionRate])).toEqual([["paid_search", "27.00", 1, null]]);
+  });
+});

@@ -20,6 +20,8 @@ export interface CreditInput {
   currency: string;
   channel: string;
   campaign: string | null;
+  /** A subscription renewal credited to the acquiring channel (shop setting): reported apart. */
+  renewal?: boolean;
 }
 
 export interface SessionCount {
@@ -46,6 +48,12 @@ export interface AttributionReport {
   byChannel: ReportRow[];
   byCampaign: ReportRow[];
   totals: Array<{ currency: string; revenue: string; orders: number; sessions: number; conversionRate: number | null }>;
+  /**
+   * Subscription renewals credited to the channel that acquired the subscriber, by channel, kept
+   * out of the rows and totals above (they are repeat charges, not new purchases from visits;
+   * ADR 0025). Sessions and conversion rate do not apply (0 and null).
+   */
+  renewalsByChannel: ReportRow[];
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
@@ -74,7 +82,13 @@ function build(
     .map(({ minor: _minor, ...row }) => row);
 }
 
-export function buildAttributionReport(credits: readonly CreditInput[], sessionCounts: readonly SessionCount[]): AttributionReport {
+export function buildAttributionReport(all: readonly CreditInput[], sessionCounts: readonly SessionCount[]): AttributionReport {
+  const credits = all.filter((c) => !c.renewal);
+  const renewalsByChannel = build(
+    all.filter((c) => c.renewal),
+    new Map(),
+    (c) => ({ key: c.channel, channel: null, sessionKey: c.channel }),
+  );
   const byChannelSessions = new Map<string, number>();
   const byCampaignSessions = new Map<string, number>();
   let totalSessions = 0;
@@ -100,7 +114,7 @@ export function buildAttributionReport(credits: readonly CreditInput[], sessionC
     const orders = round6(t.orders);
     return { currency, revenue: formatMinorUnits(t.minor, currency), orders, sessions: totalSessions, conversionRate: totalSessions > 0 ? orders / totalSessions : null };
   });
-  return { byChannel, byCampaign, totals };
+  return { byChannel, byCampaign, totals, renewalsByChannel };
 }
 
 export const ATTRIBUTION_CSV_HEADER = ["breakdown", "channel", "campaign", "currency", "revenue", "orders", "sessions", "conversion_rate"] as const;
@@ -111,5 +125,6 @@ export function attributionCsvRows(report: AttributionReport): Array<Array<strin
   return [
     ...report.byChannel.map((r) => ["channel", r.key, "", r.currency, r.revenue, String(r.orders), String(r.sessions), rate(r.conversionRate)]),
     ...report.byCampaign.map((r) => ["campaign", r.channel ?? "", r.key, r.currency, r.revenue, String(r.orders), String(r.sessions), rate(r.conversionRate)]),
+    ...report.renewalsByChannel.map((r) => ["renewals", r.key, "", r.currency, r.revenue, String(r.orders), "", ""]),
   ];
 }

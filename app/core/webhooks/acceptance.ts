@@ -14,7 +14,7 @@
 export const WEBHOOK_SUBSCRIPTIONS = {
   "/webhooks/app/uninstalled": ["app/uninstalled"],
   "/webhooks/app/scopes_update": ["app/scopes_update"],
-  "/webhooks/orders": ["orders/create", "orders/updated", "orders/paid", "orders/cancelled"],
+  "/webhooks/orders": ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/edited"],
   "/webhooks/refunds": ["refunds/create"],
   "/webhooks/draft_orders": ["draft_orders/create", "draft_orders/update"],
   "/webhooks/subscriptions": [

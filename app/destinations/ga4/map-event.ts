@@ -52,6 +52,7 @@ export const GA4_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   sign_up: "sign_up",
   subscribe: null,
   contact: null,
+  order_edit: null,
 };
 
 /**

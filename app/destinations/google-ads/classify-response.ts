@@ -83,6 +83,11 @@ export const ACCOUNT_SETUP_ERRORS: ReadonlySet<string> = new Set([
   "EXTERNALLY_ATTRIBUTED_CONVERSION_ACTION_NOT_PERMITTED_WITH_USER_IDENTIFIER",
 ]);
 
+/** ConversionAdjustmentUploadError codes (adjustments.ts), by what to do about them. */
+export const ADJUSTMENT_ALREADY_MADE: ReadonlySet<string> = new Set(["CONVERSION_ALREADY_RETRACTED"]);
+export const ADJUSTMENT_RETRY_LATER: ReadonlySet<string> = new Set(["CONVERSION_NOT_FOUND", "TOO_RECENT_CONVERSION_ACTION"]);
+export const ADJUSTMENT_SETUP_ERRORS: ReadonlySet<string> = new Set(["CANNOT_RESTATE_CONVERSION_ACTION_THAT_ALWAYS_USES_DEFAULT_CONVERSION_VALUE"]);
+
 /** Error families that mean credentials/permissions, whatever the code. */
 const AUTH_FAMILIES = new Set(["authenticationError", "authorizationError"]);
 /** Error families that are temporary on Google's side. */
@@ -116,6 +121,14 @@ export function classifyError(error: GoogleAdsError, response: HttpResponseSnaps
     if (ALREADY_UPLOADED.has(code)) return { kind: "delivered", note: `already uploaded (${code})` };
     if (RETRY_IN_SIX_HOURS.has(code)) return retry(reason, SIX_HOURS_MS);
     if (ACCOUNT_SETUP_ERRORS.has(code)) return { kind: "config-error", reason };
+    return { kind: "fail", reason };
+  }
+  if (family === "conversionAdjustmentUploadError") {
+    // Adjustments (adjustments.ts). A repeat of a retraction that landed is done; a purchase
+    // Google has not processed yet is found later; a setting of the action is the merchant's to fix.
+    if (ADJUSTMENT_ALREADY_MADE.has(code)) return { kind: "delivered", note: `already adjusted (${code})` };
+    if (ADJUSTMENT_RETRY_LATER.has(code)) return retry(reason, SIX_HOURS_MS);
+    if (ACCOUNT_SETUP_ERRORS.has(code) || ADJUSTMENT_SETUP_ERRORS.has(code)) return { kind: "config-error", reason };
     return { kind: "fail", reason };
   }
   if (AUTH_FAMILIES.has(family)) return { kind: "config-error", reason };

@@ -12,6 +12,7 @@ import {
   uploadClickConversionsUrl,
   type GoogleAdsConfig,
 } from "./config";
+import { buildAdjustmentRequest } from "./adjustments";
 import {
   GOOGLE_ADS_EVENT_NAMES,
   mapConversion,
@@ -22,8 +23,9 @@ import {
 import { googleAdsHeaders } from "./oauth";
 
 /**
- * Google Ads offline click conversions with enhanced-conversion identifiers,
- * via the Google Ads API. See README.md for the mapping and the error table.
+ * Google Ads offline click conversions with enhanced-conversion identifiers, and
+ * conversion adjustments for refunds, cancellations and edits, via the Google Ads API.
+ * See README.md for the mapping and the error table.
  */
 
 function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsConfig, ctx: BuildContext): BuildResult {
@@ -36,11 +38,19 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
     // The service fills it from the OAuth grant; never reached through the sender.
     return { kind: "skip", reason: "Google Ads is not connected (no access token)" };
   }
+  const headers = googleAdsHeaders({ accessToken: config.accessToken, developerToken: config.developerToken, loginCustomerId: config.loginCustomerId });
+  // Adjustments go to another endpoint, one per request: a batch holding one is refused here
+  // and the sender then sends each of its events alone.
+  if (events.some((e) => e.name !== "purchase")) {
+    const [only] = events;
+    if (events.length > 1 || only === undefined) return { kind: "skip", reason: "adjustments are uploaded one per request" };
+    if (GOOGLE_ADS_EVENT_NAMES[only.name] === null) {
+      return { kind: "skip", reason: `Google Ads uploads purchases and their adjustments only, not "${only.name}"` };
+    }
+    return buildAdjustmentRequest(only, config, ctx, headers);
+  }
   const conversions: ClickConversion[] = [];
   for (const conversion of events) {
-    if (GOOGLE_ADS_EVENT_NAMES[conversion.name] === null) {
-      return { kind: "skip", reason: `Google Ads uploads purchases only, not "${conversion.name}"` };
-    }
     if (ctx.now - conversion.occurredAt > GOOGLE_ADS_MAX_EVENT_AGE_MS) {
       return { kind: "skip", reason: "older than Google Ads' 90-day click-through window" };
     }
@@ -52,7 +62,6 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
   }
 
   const body: UploadClickConversionsBody = { conversions, partialFailure: true, validateOnly: ctx.testMode };
-  const headers = googleAdsHeaders({ accessToken: config.accessToken, developerToken: config.developerToken, loginCustomerId: config.loginCustomerId });
   return {
     kind: "request",
     request: { method: "POST", url: uploadClickConversionsUrl(config, ctx.baseUrlOverride), headers, body },

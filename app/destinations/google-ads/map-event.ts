@@ -19,10 +19,10 @@ import { conversionActionResourceName, type GoogleAdsConfig } from "./config";
 
 /**
  * Google Ads has no event names: a conversion goes to the ONE conversion action
- * configured (an "Import from clicks" action). Only purchases are uploaded; the
- * label is what the delivery log shows. Refunds and cancellations would be
- * conversion ADJUSTMENTS (uploadConversionAdjustments, RETRACTION/RESTATEMENT),
- * a different endpoint this adapter does not call.
+ * configured (an "Import from clicks" action). Purchases are uploaded as click
+ * conversions; refunds, cancellations and edits ADJUST that purchase
+ * (uploadConversionAdjustments, RETRACTION/RESTATEMENT: adjustments.ts). The
+ * label is what the delivery log shows.
  */
 export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   page_view: null,
@@ -32,8 +32,6 @@ export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> =
   initiate_checkout: null,
   add_payment_info: null,
   purchase: "purchase",
-  refund: null,
-  cancel: null,
   // Issue 13: storefront steps and custom goals would each need a conversion action of their
   // own; this destination is configured with one (purchases), so they are skipped (README).
   view_item_list: null,
@@ -44,6 +42,9 @@ export const GOOGLE_ADS_EVENT_NAMES: Record<CanonicalEventName, string | null> =
   sign_up: null,
   subscribe: null,
   contact: null,
+  refund: "adjustment (RESTATEMENT or RETRACTION)",
+  cancel: "adjustment (RETRACTION)",
+  order_edit: "adjustment (RESTATEMENT)",
 };
 
 export type ClickId = { gclid: string } | { gbraid: string } | { wbraid: string };
@@ -128,6 +129,8 @@ export function adUserDataConsent(consent: ConversionConsent | null): ClickConve
  * https://developers.google.com/google-ads/api/docs/conversions/upload-online).
  */
 export function unsendableReason(conversion: CanonicalConversion, config: GoogleAdsConfig): string | null {
+  // Refunds, cancellations and edits adjust an uploaded purchase: adjustments.ts decides.
+  if (conversion.name !== "purchase") return null;
   if (pickClickId(conversion.clickIds) !== undefined) return null;
   if (!config.uploadWithoutClickId) return "no Google click id (gclid, gbraid or wbraid)";
   if (!config.enhancedConversions) return "no Google click id, and enhanced conversions are off";

@@ -29,6 +29,16 @@ export const KLAVIYO_METRIC_NAMES: Record<CanonicalEventName, string | null> = {
   purchase: "Placed Order",
   refund: "Refunded Order",
   cancel: "Cancelled Order",
+  // Issue 13's steps, goals and edits: not among the events Klaviyo's flows run on (README).
+  order_edit: null,
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  lead: null,
+  sign_up: null,
+  subscribe: null,
+  contact: null,
 };
 
 export interface KlaviyoLocation {

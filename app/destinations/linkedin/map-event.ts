@@ -27,6 +27,16 @@ export const LINKEDIN_CONVERSION_TYPES: Record<CanonicalEventName, string | null
   purchase: "PURCHASE",
   refund: null,
   cancel: null,
+  // Issue 13's steps, goals and edits: each would need a conversion rule of its own (README).
+  order_edit: null,
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  lead: null,
+  sign_up: null,
+  subscribe: null,
+  contact: null,
 };
 
 export type LinkedInIdType = "SHA256_EMAIL" | "LINKEDIN_FIRST_PARTY_ADS_TRACKING_UUID";

@@ -52,6 +52,7 @@ export const META_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   sign_up: "CompleteRegistration",
   subscribe: "Subscribe",
   contact: "Contact",
+  order_edit: null,
 };
 
 export type MetaActionSource = ActionSource;

@@ -29,6 +29,16 @@ export const MICROSOFT_EVENT_NAMES: Record<CanonicalEventName, string | null> = 
   purchase: "purchase",
   refund: null,
   cancel: null,
+  // Issue 13's steps, goals and edits: UET has no standard name for them (README "Events").
+  order_edit: null,
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  lead: null,
+  sign_up: null,
+  subscribe: null,
+  contact: null,
 };
 
 /** UET's `pageType` for retail (dynamic remarketing), per canonical event. */

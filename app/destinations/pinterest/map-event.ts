@@ -56,6 +56,7 @@ export const PINTEREST_EVENT_NAMES: Record<CanonicalEventName, string | null> = 
   sign_up: "signup",
   subscribe: null,
   contact: "contact",
+  order_edit: null,
 };
 
 export interface PinterestUserData {

@@ -51,6 +51,7 @@ export const SNAPCHAT_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   sign_up: "SIGN_UP",
   subscribe: "SUBSCRIBE",
   contact: null,
+  order_edit: null,
 };
 
 export interface SnapchatUserData {

@@ -43,6 +43,7 @@ export const TIKTOK_EVENT_NAMES: Record<CanonicalEventName, string | null> = {
   sign_up: "CompleteRegistration",
   subscribe: "Subscribe",
   contact: "Contact",
+  order_edit: null,
 };
 
 export interface TikTokUser {

@@ -26,6 +26,16 @@ export const X_EVENT_TYPES: Record<CanonicalEventName, { type: string; configKey
   purchase: { type: "Purchase", configKey: "purchaseEventId" },
   refund: null,
   cancel: null,
+  // Issue 13's steps, goals and edits: each would need an Events Manager event of its own (README).
+  order_edit: null,
+  view_item_list: null,
+  view_cart: null,
+  remove_from_cart: null,
+  add_shipping_info: null,
+  lead: null,
+  sign_up: null,
+  subscribe: null,
+  contact: null,
 };
 
 /** The Events Manager event id configured for a canonical event, or undefined. */
