@@ -1,5 +1,6 @@
 import type { Prisma } from "@trueline/db-sqlite";
 import type { Db } from "~/db.server";
+import { newId, runnerOf, sqlTime, statement } from "./sql.server";
 
 type Tx = Db | Prisma.TransactionClient;
 
@@ -60,4 +61,41 @@ export async function saveConversion(tx: Tx, row: ConversionRow, existing: "keep
     return { id: found.id };
   }
   return tx.conversion.create({ data: { shop, eventId, name, orderId, occurredAt, payload } });
+}
+
+const SAVE_ORDER_CONVERSIONS = statement(
+  "conversions.save-order",
+  `INSERT INTO "Conversion" ("id", "shop", "eventId", "name", "orderId", "occurredAt", "payload", "createdAt", "updatedAt")
+   SELECT json_extract(value, '$.id'), json_extract(value, '$.shop'), json_extract(value, '$.eventId'), json_extract(value, '$.name'),
+          json_extract(value, '$.orderId'), json_extract(value, '$.occurredAt'), json_extract(value, '$.payload'), json_extract(value, '$.now'), json_extract(value, '$.now')
+   FROM json_each(?) WHERE true
+   ON CONFLICT ("shop", "eventId") DO UPDATE SET
+     "occurredAt" = CASE WHEN "Conversion"."payload" = excluded."payload" THEN "Conversion"."occurredAt" ELSE excluded."occurredAt" END,
+     "updatedAt" = CASE WHEN "Conversion"."payload" = excluded."payload" THEN "Conversion"."updatedAt" ELSE excluded."updatedAt" END,
+     "payload" = excluded."payload"
+   RETURNING "id", "eventId"`,
+  `INSERT INTO "Conversion" ("id", "shop", "eventId", "name", "orderId", "occurredAt", "payload", "createdAt", "updatedAt")
+   SELECT "id", "shop", "eventId", "name", "orderId", "occurredAt", "payload", "now", "now"
+   FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "shop" text, "eventId" text, "name" text, "orderId" text, "occurredAt" timestamp(3), "payload" text, "now" timestamp(3))
+   ON CONFLICT ("shop", "eventId") DO UPDATE SET
+     "occurredAt" = CASE WHEN "Conversion"."payload" = excluded."payload" THEN "Conversion"."occurredAt" ELSE excluded."occurredAt" END,
+     "updatedAt" = CASE WHEN "Conversion"."payload" = excluded."payload" THEN "Conversion"."updatedAt" ELSE excluded."updatedAt" END,
+     "payload" = excluded."payload"
+   RETURNING "id", "eventId"`,
+);
+
+/**
+ * saveConversion(…, "replace") for all of an order's conversions at once (purchase, cancel,
+ * refunds): ONE prepared upsert on (shop, event id). A stored row keeps its id; its payload
+ * and time are replaced only when the payload differs. Returns each event id's row id.
+ */
+export async function saveOrderConversions(tx: Tx, rows: readonly ConversionRow[]): Promise<Map<string, string>> {
+  if (rows.length === 0) return new Map();
+  const runner = runnerOf(tx);
+  const now = sqlTime(runner.provider, new Date());
+  const json = JSON.stringify(
+    rows.map((r) => ({ id: newId(), shop: r.shop, eventId: r.eventId, name: r.name, orderId: r.orderId ?? null, occurredAt: sqlTime(runner.provider, r.occurredAt), payload: r.payload, now })),
+  );
+  const out = await runner.all(SAVE_ORDER_CONVERSIONS, [json]);
+  return new Map(out.map((r) => [String(r.eventId), String(r.id)]));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@trueline/db-sqlite";
 import type { Db, DbProvider } from "~/db.server";
+import { newId, runnerOf, sqlTime as driverTime, statement } from "./sql.server";
 
 export const DELIVERY_STATUSES = ["pending", "retrying", "delivered", "failed", "expired", "skipped"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -19,36 +20,38 @@ export interface NewDelivery {
 
 type Tx = Prisma.TransactionClient | Db;
 
-/** Insert outbox rows; a row that exists for (destination, event id) is left as it is. */
+const ENQUEUE = statement(
+  "deliveries.enqueue",
+  `INSERT INTO "Delivery" ("id", "shop", "destinationId", "conversionId", "eventId", "eventName", "occurredAt", "status", "lastError", "attempts", "nextAttemptAt", "firstQueuedAt", "createdAt", "updatedAt")
+   SELECT json_extract(value, '$.id'), json_extract(value, '$.shop'), json_extract(value, '$.destinationId'), json_extract(value, '$.conversionId'),
+          json_extract(value, '$.eventId'), json_extract(value, '$.eventName'), json_extract(value, '$.occurredAt'), json_extract(value, '$.status'),
+          json_extract(value, '$.lastError'), 0, json_extract(value, '$.now'), json_extract(value, '$.now'), json_extract(value, '$.at'), json_extract(value, '$.at')
+   FROM json_each(?) WHERE true
+   ON CONFLICT ("destinationId", "eventId") DO NOTHING`,
+  `INSERT INTO "Delivery" ("id", "shop", "destinationId", "conversionId", "eventId", "eventName", "occurredAt", "status", "lastError", "attempts", "nextAttemptAt", "firstQueuedAt", "createdAt", "updatedAt")
+   SELECT "id", "shop", "destinationId", "conversionId", "eventId", "eventName", "occurredAt", "status", "lastError", 0, "now", "now", "at", "at"
+   FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "shop" text, "destinationId" text, "conversionId" text, "eventId" text, "eventName" text,
+        "occurredAt" timestamp(3), "status" text, "lastError" text, "now" timestamp(3), "at" timestamp(3))
+   ON CONFLICT ("destinationId", "eventId") DO NOTHING`,
+);
+
+/**
+ * Insert outbox rows; a row that exists for (destination, event id) is left as it is (and a
+ * row repeated in `rows` is written once). ONE prepared statement, the rows in one JSON
+ * parameter. Returns how many rows were written.
+ */
 export async function enqueueDeliveries(tx: Tx, rows: NewDelivery[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const existing = await tx.delivery.findMany({
-    where: { OR: rows.map((r) => ({ destinationId: r.destinationId, eventId: r.eventId })) },
-    select: { destinationId: true, eventId: true },
-  });
-  const seen = new Set(existing.map((e) => `${e.destinationId}\u0000${e.eventId}`));
-  const fresh = rows.filter((r) => {
-    const k = `${r.destinationId}\u0000${r.eventId}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-  if (fresh.length === 0) return 0;
-  await tx.delivery.createMany({
-    data: fresh.map((r) => ({
-      shop: r.shop,
-      destinationId: r.destinationId,
-      conversionId: r.conversionId,
-      eventId: r.eventId,
-      eventName: r.eventName,
-      occurredAt: r.occurredAt,
-      status: r.status,
-      lastError: r.reason ?? null,
-      nextAttemptAt: r.now,
-      firstQueuedAt: r.now,
+  const runner = runnerOf(tx);
+  const t = (d: Date) => driverTime(runner.provider, d);
+  const at = t(new Date());
+  const json = JSON.stringify(
+    rows.map((r) => ({
+      id: newId(), shop: r.shop, destinationId: r.destinationId, conversionId: r.conversionId, eventId: r.eventId, eventName: r.eventName,
+      occurredAt: t(r.occurredAt), status: r.status, lastError: r.reason ?? null, now: t(r.now), at,
     })),
-  });
-  return fresh.length;
+  );
+  return runner.run(ENQUEUE, [json]);
 }
 
 /** How many ids one IN list carries at most (SQLite's and PostgreSQL's parameter limits are far above). */

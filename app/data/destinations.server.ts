@@ -1,4 +1,6 @@
+import type { Prisma } from "@trueline/db-sqlite";
 import type { Db } from "~/db.server";
+import { asBool, runnerOf, statement } from "./sql.server";
 import { decryptText, encryptText } from "~/lib/crypto.server";
 import type { DestinationKind } from "~/destinations/destination";
 import { DestinationPolicySchema, type DestinationPolicy } from "~/destinations/policy";
@@ -53,6 +55,20 @@ export function splitSecrets(config: Record<string, unknown>, secretFields: read
     }
   }
   return { publicConfig, secrets };
+}
+
+/** What the outbox needs of a destination to decide its row (no config, no secrets to decrypt). */
+export type OutboxDestination = Pick<DestinationRecord, "id" | "kind" | "enabled" | "policy">;
+
+const OUTBOX_DESTINATIONS = statement(
+  "destinations.outbox",
+  `SELECT "id", "kind", "enabled", "policy" FROM "Destination" WHERE "Destination"."shop" = ? ORDER BY "Destination"."createdAt" ASC`,
+);
+
+/** The shop's destinations as the outbox decides rows for them (every order): a prepared statement. */
+export async function outboxDestinations(db: Db | Prisma.TransactionClient, shop: string): Promise<OutboxDestination[]> {
+  const rows = await runnerOf(db).all(OUTBOX_DESTINATIONS, [shop]);
+  return rows.map((r) => ({ id: String(r.id), kind: String(r.kind) as DestinationKind, enabled: asBool(r.enabled), policy: DestinationPolicySchema.parse(JSON.parse(String(r.policy))) }));
 }
 
 export async function listDestinations(db: Db, key: Buffer, shop: string): Promise<DestinationRecord[]> {

@@ -5,9 +5,14 @@ import type { Db } from "~/db.server";
 
 type Tx = Db | Prisma.TransactionClient;
 
-/** When the oldest stored pixel event not yet sessionised was received (null when none is waiting). */
+/**
+ * When the next pixel event to sessionise (the claim's first, in [processedAt, occurredAt, id]
+ * order) was received, or null when none is waiting: the ingest-pressure guard's measure of
+ * how old the backlog is. Read from the claim's own index, so no index on receivedAt is kept
+ * up to date on every insert and every processed event for it (issue 10).
+ */
 export async function oldestUnprocessedPixelEvent(db: Tx): Promise<{ receivedAt: Date } | null> {
-  return db.pixelEvent.findFirst({ where: { processedAt: null }, orderBy: { receivedAt: "asc" }, select: { receivedAt: true } });
+  return db.pixelEvent.findFirst({ where: { processedAt: null }, orderBy: [{ processedAt: "asc" }, { occurredAt: "asc" }, { id: "asc" }], select: { receivedAt: true } });
 }
 
 /** PostgreSQL: one sessionising pass at a time across all workers (transaction-scoped advisory lock); false when another pass holds it. */

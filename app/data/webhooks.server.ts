@@ -1,5 +1,6 @@
 import { Prisma } from "@trueline/db-sqlite";
 import type { Db, DbProvider } from "~/db.server";
+import { asDate, asDateOrNull, asNumber, asStringOrNull, runnerOf, statement, type Row } from "./sql.server";
 
 export const WEBHOOK_STATUSES = ["received", "processed", "rejected", "failed"] as const;
 export type WebhookStatus = (typeof WEBHOOK_STATUSES)[number];
@@ -59,20 +60,70 @@ export async function storeRejectedWebhook(db: Db, w: Omit<IncomingWebhook, "raw
   }
 }
 
-/** Claim received deliveries with a lease (SKIP LOCKED on PostgreSQL). Oldest first. */
-export async function claimWebhooks(db: Db, provider: DbProvider, opts: { now: Date; limit: number; leaseMs: number }) {
-  const until = new Date(opts.now.getTime() + opts.leaseMs);
-  const lock = provider === "postgres" ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-  const claimed = await db.$queryRaw<Array<{ id: string }>>(
-    Prisma.sql`UPDATE "WebhookDelivery" SET "lockedUntil" = ${until}
-      WHERE "id" IN (SELECT "id" FROM "WebhookDelivery"
-        WHERE "status" = 'received' AND ("lockedUntil" IS NULL OR "lockedUntil" < ${opts.now})
-        ORDER BY "createdAt" LIMIT ${opts.limit} ${lock}) RETURNING "id"`,
-  );
-  if (claimed.length === 0) return [];
-  return db.webhookDelivery.findMany({ where: { id: { in: claimed.map((c) => c.id) } }, orderBy: { createdAt: "asc" } });
+const WEBHOOK_COLUMNS = `"id", "shop", "webhookId", "eventId", "topic", "apiVersion", "triggeredAt", "bodyDigest", "rawBody", "status", "error", "attempts", "lockedUntil", "processedAt", "createdAt", "updatedAt"`;
+
+/** A claimed delivery (the WebhookDelivery row). */
+export interface ClaimedWebhook {
+  id: string;
+  shop: string;
+  webhookId: string;
+  eventId: string | null;
+  topic: string;
+  apiVersion: string | null;
+  triggeredAt: Date | null;
+  bodyDigest: string | null;
+  rawBody: string | null;
+  status: string;
+  error: string | null;
+  attempts: number;
+  lockedUntil: Date | null;
+  processedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
 }
-export type ClaimedWebhook = Awaited<ReturnType<typeof claimWebhooks>>[number];
+
+function toWebhook(r: Row): ClaimedWebhook {
+  return {
+    id: String(r.id),
+    shop: String(r.shop),
+    webhookId: String(r.webhookId),
+    eventId: asStringOrNull(r.eventId),
+    topic: String(r.topic),
+    apiVersion: asStringOrNull(r.apiVersion),
+    triggeredAt: asDateOrNull(r.triggeredAt),
+    bodyDigest: asStringOrNull(r.bodyDigest),
+    rawBody: asStringOrNull(r.rawBody),
+    status: String(r.status),
+    error: asStringOrNull(r.error),
+    attempts: asNumber(r.attempts),
+    lockedUntil: asDateOrNull(r.lockedUntil),
+    processedAt: asDateOrNull(r.processedAt),
+    createdAt: asDate(r.createdAt),
+    updatedAt: asDate(r.updatedAt),
+  };
+}
+
+const CLAIM = (lock: string) =>
+  `UPDATE "WebhookDelivery" SET "lockedUntil" = ?
+      WHERE "id" IN (SELECT "id" FROM "WebhookDelivery"
+        WHERE "status" = 'received' AND ("lockedUntil" IS NULL OR "lockedUntil" < ?)
+        ORDER BY "createdAt" LIMIT ?${lock}) RETURNING ${WEBHOOK_COLUMNS}`;
+const CLAIM_WEBHOOKS = statement("webhook.claim", CLAIM(""), CLAIM(" FOR UPDATE SKIP LOCKED").replace(/\?/g, ((n) => () => `$${++n}`)(0)));
+
+/**
+ * Claim received deliveries with a lease (SKIP LOCKED on PostgreSQL), oldest first: one
+ * prepared statement that also returns the rows.
+ */
+export async function claimWebhooks(db: Db, _provider: DbProvider, opts: { now: Date; limit: number; leaseMs: number }): Promise<ClaimedWebhook[]> {
+  const until = new Date(opts.now.getTime() + opts.leaseMs);
+  const rows = await runnerOf(db).all(CLAIM_WEBHOOKS, [until, opts.now, opts.limit]);
+  return rows.map(toWebhook).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+const FINISH_WEBHOOK = statement(
+  "webhook.finish",
+  `UPDATE "WebhookDelivery" SET "status" = ?, "error" = ?, "processedAt" = ?, "lockedUntil" = NULL, "rawBody" = NULL, "attempts" = "attempts" + 1, "updatedAt" = ? WHERE "id" = ?`,
+);
 
 /** Processed: the raw body (personal data) is dropped; what matters now lives in the order tables. */
 export async function finishWebhook(
@@ -80,10 +131,7 @@ export async function finishWebhook(
   id: string,
   result: { status: "processed" | "rejected"; note?: string; at: Date },
 ): Promise<void> {
-  await db.webhookDelivery.update({
-    where: { id },
-    data: { status: result.status, error: result.note ?? null, processedAt: result.at, lockedUntil: null, rawBody: null, attempts: { increment: 1 } },
-  });
+  await runnerOf(db).run(FINISH_WEBHOOK, [result.status, result.note ?? null, result.at, new Date(), id]);
 }
 
 /** Our own failure: keep the body, retry later; after maxAttempts it stays "failed" (visible, replayable). */
@@ -101,10 +149,14 @@ export async function failWebhook(db: Db, id: string, opts: { error: string; ret
  * with a body that names the order) are touched; the (status, lockedUntil) index narrows the
  * search. A row another worker holds at that moment is harmless: refunds apply once per id.
  */
+const RELEASE_REFUNDS = statement(
+  "webhook.release-refunds",
+  `UPDATE "WebhookDelivery" SET "lockedUntil" = NULL, "updatedAt" = ?
+    WHERE "WebhookDelivery"."status" = 'received' AND "WebhookDelivery"."lockedUntil" IS NOT NULL AND "WebhookDelivery"."shop" = ?
+      AND "WebhookDelivery"."topic" = 'refunds/create' AND "WebhookDelivery"."attempts" > 0 AND "WebhookDelivery"."rawBody" LIKE ? ESCAPE '\\'`,
+);
+
 export async function releaseWaitingRefunds(db: Db | Prisma.TransactionClient, shop: string, orderId: string): Promise<number> {
-  const { count } = await db.webhookDelivery.updateMany({
-    where: { status: "received", shop, topic: "refunds/create", attempts: { gt: 0 }, lockedUntil: { not: null }, rawBody: { contains: `"order_id":${orderId}` } },
-    data: { lockedUntil: null },
-  });
-  return count;
+  const needle = `%${`"order_id":${orderId}`.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return runnerOf(db).run(RELEASE_REFUNDS, [new Date(), shop, needle]);
 }

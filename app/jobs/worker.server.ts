@@ -37,7 +37,10 @@ export interface WorkerOptions {
   diagnosticsEveryMs?: number;
   /** The app's Google OAuth client and developer token (Google Ads, ADR 0030). */
   google?: GoogleAppConfig;
-  /** SQLite: target length of one pixel pass (synchronous work on the web loop; default 4 ms). */
+  /**
+   * Target length of one pixel pass: SQLite 4 ms (synchronous work on the web loop),
+   * PostgreSQL 20 ms (what a webhook arriving meanwhile waits at most, about).
+   */
   pixelPassBudgetMs?: number;
 }
 
@@ -48,6 +51,8 @@ export interface WorkerHandle {
 }
 
 const MAX_PIXEL_LIMIT = 100;
+const SQLITE_PIXEL_PASS_BUDGET_MS = 4;
+const PG_PIXEL_PASS_BUDGET_MS = 20;
 /**
  * The deliveries webhooks created are kicked when the webhooks on hand are processed (so a
  * burst leaves as platform-sized batches), and while webhooks keep arriving faster than they
@@ -76,7 +81,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
   const now = opts.now ?? Date.now;
   const random = opts.random ?? Math.random;
   const pollMs = opts.pollMs ?? 1_000;
-  const budgetMs = opts.pixelPassBudgetMs ?? 4;
+  const budgetMs = opts.pixelPassBudgetMs ?? (opts.provider === "postgres" ? PG_PIXEL_PASS_BUDGET_MS : SQLITE_PIXEL_PASS_BUDGET_MS);
   let running = true;
   let wake: (() => void) | null = null;
   let idleWaiters: Array<() => void> = [];
@@ -132,18 +137,17 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
         }
         // 3: a short pixel pass, unless webhooks are waiting.
         if (!webhooksPending && (pixelPending || due)) {
-          if (opts.provider === "sqlite") {
-            const started = performance.now();
-            const n = await processPixelEventsTick(deps, pixelLimit);
-            const took = performance.now() - started;
-            pixelPending = n > 0;
-            if (n > 0) {
-              msPerEvent = 0.7 * msPerEvent + 0.3 * (took / n);
-              pixelLimit = Math.max(1, Math.min(MAX_PIXEL_LIMIT, Math.floor(budgetMs / Math.max(msPerEvent, 0.01))));
-            }
-          } else {
-            // PostgreSQL: the pass awaits the network, the loop stays free; the default batch.
-            pixelPending = (await processPixelEventsTick(deps)) > 0;
+          // Both databases: the pass's size adapts to stay near the budget, so a webhook that
+          // arrives meanwhile waits at most about one budget. On SQLite the pass is synchronous
+          // work on this loop; on PostgreSQL it awaits the network (the loop stays free), but
+          // the next webhook still waits for the pass to end.
+          const started = performance.now();
+          const n = await processPixelEventsTick(deps, pixelLimit);
+          const took = performance.now() - started;
+          pixelPending = n > 0;
+          if (n > 0) {
+            msPerEvent = 0.7 * msPerEvent + 0.3 * (took / n);
+            pixelLimit = Math.max(1, Math.min(MAX_PIXEL_LIMIT, Math.floor(budgetMs / Math.max(msPerEvent, 0.01))));
           }
         }
         // 4: admin jobs, one chunk per turn.

@@ -14,7 +14,9 @@ import { identifierKey } from "~/core/sessions/profile-merge";
 import type { Channel } from "~/core/sessions/channel";
 import { lockShopIdentity, resolveProfileDetailed } from "~/data/identity.server";
 import { deleteOrderAttribution, insertAttributionCredits, sessionsOfProfileBetween, type NewAttributionCredit } from "~/data/attribution.server";
-import { saveConversion } from "~/data/conversions.server";
+import { saveOrderConversions } from "~/data/conversions.server";
+import { outboxDestinations } from "~/data/destinations.server";
+import { transaction } from "~/data/sql.server";
 import {
   clientOfSession,
   findProfile,
@@ -187,8 +189,9 @@ async function consentOfSession(tx: Tx, shop: string, sessionId: string | null, 
   return latestConsentOfClient(tx, shop, session.clientId, new Date(orderAt + CLOCK_SKEW_MS));
 }
 
-async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number, skipBots: boolean): Promise<void> {
-  await deleteOrderAttribution(tx, shop, f.orderId);
+async function writeAttribution(tx: Tx, shop: string, f: OrderFacts, profileId: string | null, lookbackDays: number, skipBots: boolean, stored: boolean): Promise<void> {
+  // An order stored for the first time has no credits yet.
+  if (stored) await deleteOrderAttribution(tx, shop, f.orderId);
   if (!profileId || f.isTest) return;
   const lookbackMs = lookbackDays * 86_400_000;
   // Bot filtering on: a bot's sessions earn no credit.
@@ -305,7 +308,7 @@ async function reconcileOrder(tx: Tx, deps: Pick<ProcessDeps, "key">, input: Rec
   if (existing) await updateOrder(tx, existing.id, orderData);
   else await insertOrder(tx, shop, f.orderId, orderData);
   if (renewal) await writeRenewalAttribution(tx, shop, f, renewal);
-  else await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays, settings.botFiltering);
+  else await writeAttribution(tx, shop, f, profileId, settings.attributionLookbackDays, settings.botFiltering, existing !== null);
   await writeConversions(tx, deps, shop, f, enrichment, refunds, at);
   return { match, refunds };
 }
@@ -459,9 +462,14 @@ async function writeConversions(
   if (cancel.kind === "conversion") conversions.push(cancel.conversion);
   for (const r of refunds) if (r.result.kind === "conversion") conversions.push(r.result.conversion);
   conversions.push(...orderEditConversions(f.restatements ?? [], f, enrichment, refunds));
+  // One upsert for all of the order's conversions, the destinations read once.
+  const ids = await saveOrderConversions(
+    tx,
+    conversions.map((c) => ({ shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload: JSON.stringify(c) })),
+  );
+  const destinations = await outboxDestinations(tx, shop);
   for (const c of conversions) {
-    const { id } = await saveConversion(tx, { shop, eventId: c.eventId, name: c.name, orderId: c.orderId ?? null, occurredAt: new Date(c.occurredAt), payload: JSON.stringify(c) }, "replace");
-    await enqueueConversionDeliveries(tx, deps.key, { shop, conversionId: id, conversion: c, orderKind: f.kind, now: at });
+    await enqueueConversionDeliveries(tx, deps.key, { shop, conversionId: ids.get(c.eventId)!, conversion: c, orderKind: f.kind, now: at, destinations });
   }
 }
 
@@ -538,7 +546,8 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
   if (factsResult.kind === "invalid") return { kind: "rejected", reason: factsResult.reason };
   const f = factsResult.facts;
 
-  return deps.db.$transaction(
+  return transaction(
+    deps.db,
     async (tx): Promise<HandlerResult> => {
       await lockShopIdentity(tx, deps.provider, shop);
       const existing = await findOrder(tx, shop, f.orderId);
@@ -546,7 +555,7 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         return { kind: "processed", note: existing.shopifyUpdatedAt.getTime() === f.updatedAt ? "same version already applied" : "older version ignored" };
       }
       const previous = existing ? (JSON.parse(existing.facts) as StoredOrderFacts) : null;
-      const exact = await exactEvents(tx, shop, f);
+      const exact = await exactEvents(tx, shop, f, settings);
       // The storefront's events for this checkout are stored but not yet sessionised: wait for them.
       if ([exact.byOrderId, exact.byCheckoutToken, exact.byCartToken].some((e) => e && !e.processedAt)) {
         return { kind: "retry-later", reason: "storefront events for this checkout are still being processed" };
@@ -602,7 +611,8 @@ export async function applyRefundWebhook(deps: ProcessDeps, shop: string, raw: s
   if (rf.kind === "invalid") return { kind: "rejected", reason: rf.reason };
   const refund: RefundFacts = { ...rf.facts, note: null }; // the staff note may name the buyer
   const settings = await readShopSettings(deps.db, shop);
-  return deps.db.$transaction(
+  return transaction(
+    deps.db,
     async (tx): Promise<HandlerResult> => {
       await lockShopIdentity(tx, deps.provider, shop);
       const order = await findOrder(tx, shop, refund.orderId);

@@ -6,7 +6,7 @@ import type { DestinationAdapter, DestinationKind } from "~/destinations/destina
 import { decidePolicy, purposeOf } from "~/destinations/policy";
 import { resolveGoal } from "~/core/conversions/goals";
 import { enqueueDeliveries, type NewDelivery } from "~/data/deliveries.server";
-import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
+import { outboxDestinations, type OutboxDestination } from "~/data/destinations.server";
 import { notifyWork } from "~/lib/signals.server";
 
 /**
@@ -25,10 +25,11 @@ export async function enqueueConversionDeliveries(
     now: Date;
     /** Storefront events: destinations that do not want the event get no row at all (orders always get one). */
     onlyWanted?: boolean;
-    destinations?: DestinationRecord[];
+    /** The shop's destinations, when the caller already read them (once per order or pass). */
+    destinations?: readonly OutboxDestination[];
   },
 ): Promise<number> {
-  const dests = input.destinations ?? (await listDestinations(tx as never, key, input.shop));
+  const dests = input.destinations ?? (await outboxDestinations(tx, input.shop));
   const rows: NewDelivery[] = [];
   for (const d of dests) {
     if (!d.enabled) continue;

@@ -11,11 +11,12 @@ import { reconcileOrdersAgainInTx } from "./orders.server";
 import { readShopSettings } from "~/data/shops.server";
 import type { Logger } from "~/lib/logger.server";
 import { storefrontConversion, type StoredStorefrontEvent } from "~/core/events/storefront-conversion";
-import { listDestinations, type DestinationRecord } from "~/data/destinations.server";
+import { outboxDestinations, type OutboxDestination } from "~/data/destinations.server";
 import { enqueueConversionDeliveries } from "./outbox.server";
 import { wantsConversion } from "~/destinations/policy";
 import { msSinceIngest } from "~/lib/signals.server";
 import { saveConversion } from "~/data/conversions.server";
+import { transaction } from "~/data/sql.server";
 import {
   createVisitSession,
   latestVisitSession,
@@ -46,7 +47,9 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
     const oldest = await oldestUnprocessedPixelEvent(deps.db);
     if (!oldest || Date.now() - oldest.receivedAt.getTime() < 30_000) return 0;
   }
-  const pass = await deps.db.$transaction(
+  // transaction(): the per-event identity and settings reads run as prepared driver statements (ADR 0021).
+  const pass = await transaction(
+    deps.db,
     async (tx): Promise<{ count: number; revisit: Map<string, string[]> }> => {
       const revisit = new Map<string, string[]>();
       if (deps.provider === "postgres") {
@@ -57,7 +60,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
       const settingsByShop = new Map<string, { timeoutMs: number; botFiltering: boolean }>();
       const lastSession = new Map<string, { id: string; startedAt: number; lastEventAt: number; campaignKey: string | null; eventCount: number }>();
       const locked = new Set<string>();
-      const destinationsByShop = new Map<string, DestinationRecord[]>();
+      const destinationsByShop = new Map<string, OutboxDestination[]>();
       // Written once per pass (set-based): each continued session's final state, and the
       // events grouped by the (profile, session) they were given.
       const sessionUpdates = new Map<string, { startedAt: number; lastEventAt: number; added: number; profileId: string | null }>();
@@ -172,7 +175,7 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           if (conversion) {
             let dests = destinationsByShop.get(e.shop);
             if (!dests) {
-              dests = (await listDestinations(tx as never, deps.key, e.shop)).filter((d) => d.enabled);
+              dests = (await outboxDestinations(tx, e.shop)).filter((d) => d.enabled);
               destinationsByShop.set(e.shop, dests);
             }
             if (dests.some((d) => wantsConversion(d.policy, conversion))) {

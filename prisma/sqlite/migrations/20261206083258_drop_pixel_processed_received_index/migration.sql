@@ -1,0 +1,3 @@
+-- DropIndex
+DROP INDEX "PixelEvent_processedAt_receivedAt_idx";
+
