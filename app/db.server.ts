@@ -2,6 +2,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "@trueline/db-sqlite";
 import { PrismaClient as PostgresClient } from "@trueline/db-postgres";
+import type BetterSqlite3 from "better-sqlite3";
+import pg from "pg";
 import { env } from "./env.server";
 
 /**
@@ -28,10 +30,38 @@ export interface Database {
   ready: Promise<void>;
 }
 
+/**
+ * The driver connection under a client, for the hot paths that run prepared statements
+ * themselves (app/data/sql.server.ts, ADR 0016 §5): SQLite's one better-sqlite3 connection
+ * (Prisma's adapter runs everything on it, so a statement run there while a Prisma
+ * transaction is open is part of it), or PostgreSQL's pool, with the pooled client serving
+ * each backend (so a Prisma transaction's connection can be found by `pg_backend_pid()`).
+ */
+export type DriverConnection =
+  | { provider: "sqlite"; connection: () => BetterSqlite3.Database | undefined }
+  | { provider: "postgres"; pool: pg.Pool; clientOfBackend: (pid: number) => pg.PoolClient | undefined };
+
+const drivers = new WeakMap<object, DriverConnection>();
+
+/** The driver connection under a client made by createDb (undefined for any other object). */
+export function driverOf(db: object): DriverConnection | undefined {
+  return drivers.get(db);
+}
+
 export function createDb(url: string): Database {
   const provider = providerOf(url);
   if (provider === "sqlite") {
-    const db = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url }) });
+    const factory = new PrismaBetterSQLite3({ url });
+    // Keep the connection the adapter opens (its `client`), so prepared statements can run on it.
+    let connection: BetterSqlite3.Database | undefined;
+    const connect = factory.connect.bind(factory);
+    factory.connect = async () => {
+      const adapter = await connect();
+      connection = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+      return adapter;
+    };
+    const db = new SqliteClient({ adapter: factory });
+    drivers.set(db, { provider: "sqlite", connection: () => connection });
     // WAL + NORMAL: durable across process crashes (not power loss), several times faster
     // writes than the rollback journal (https://www.sqlite.org/wal.html). busy_timeout covers
     // a second connection (the CLI, the demo's reader) touching the file. secure_delete:
@@ -47,9 +77,21 @@ export function createDb(url: string): Database {
     return { db, provider, ready };
   }
   const schema = pgSchemaOf(url);
-  const client = new PostgresClient({
-    adapter: new PrismaPg({ connectionString: url, max: 10 }, schema ? { schema } : undefined),
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const byBackend = new Map<number, pg.PoolClient>();
+  const pidOf = (c: pg.PoolClient) => (c as unknown as { processID?: number }).processID;
+  pool.on("connect", (c) => {
+    const pid = pidOf(c);
+    if (pid !== undefined) byBackend.set(pid, c);
   });
+  pool.on("remove", (c) => {
+    const pid = pidOf(c as pg.PoolClient);
+    if (pid !== undefined && byBackend.get(pid) === c) byBackend.delete(pid);
+  });
+  const client = new PostgresClient({
+    adapter: new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true }),
+  });
+  drivers.set(client, { provider: "postgres", pool, clientOfBackend: (pid) => byBackend.get(pid) });
   return { db: client as unknown as Db, provider, ready: client.$connect() };
 }
 

@@ -10,6 +10,7 @@ import {
   type ProfileResolution,
   type StampedValue,
 } from "~/core/sessions/profile-merge";
+import { asDate, asStringOrNull, newId, runnerOf, statement, type Statement } from "./sql.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -17,8 +18,10 @@ type Tx = Prisma.TransactionClient;
  * Serialise identity writes per shop across processes (PostgreSQL advisory lock,
  * released at commit). SQLite has one writer, so nothing to do there.
  */
+const LOCK_IDENTITY = statement("identity.lock", "SELECT 1", `SELECT pg_advisory_xact_lock(hashtext($1))::text`);
+
 export async function lockShopIdentity(tx: Tx, provider: DbProvider, shop: string): Promise<void> {
-  if (provider === "postgres") await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtext(${`identity:${shop}`}))::text`;
+  if (provider === "postgres") await runnerOf(tx).all(LOCK_IDENTITY, [`identity:${shop}`]);
 }
 
 export interface ProfileIdentifierBag {
@@ -84,12 +87,10 @@ export async function resolveProfileDetailed(
 ): Promise<ProfileResolutionOutcome> {
   const keys = keysOf(ids);
   if (keys.length === 0) return { profileId: null, merged: [], attached: [], revisitOrderIds: [] };
-  const aliasRows = await tx.profileAlias.findMany({ where: { shop, key: { in: keys } } });
+  const aliasRows = await aliasesOfKeys(tx, shop, keys);
   const aliases: Record<string, string> = {};
   for (const a of aliasRows) aliases[a.key] = a.profileId;
-  const profileRows = aliasRows.length
-    ? await tx.profile.findMany({ where: { shop, id: { in: [...new Set(aliasRows.map((a) => a.profileId))] } } })
-    : [];
+  const profileRows = aliasRows.length ? await profilesByIds(tx, shop, [...new Set(aliasRows.map((a) => a.profileId))]) : [];
   const profiles: Record<string, ProfileFacts> = {};
   for (const p of profileRows) {
     profiles[p.id] = { createdAt: p.firstSeenAt.getTime(), customerId: p.customerId, identified: Boolean(p.customerId || p.emailHash || p.phoneHash) };
@@ -103,18 +104,10 @@ export async function resolveProfileDetailed(
   let attach: string[];
   const apply = async (r: ProfileResolution) => {
     if (r.kind === "create") {
-      const created = await tx.profile.create({
-        data: {
-          shop,
-          customerId: ids.customerId ?? null,
-          emailHash: ids.emailHash ?? null,
-          phoneHash: ids.phoneHash ?? null,
-          identifiers: JSON.stringify(mergeBags({}, bag)),
-          firstSeenAt: at,
-          lastSeenAt: at,
-        },
-      });
-      return created.id;
+      const id = newId();
+      const now = new Date();
+      await runnerOf(tx).run(INSERT_PROFILE, [id, shop, ids.customerId ?? null, ids.emailHash ?? null, ids.phoneHash ?? null, JSON.stringify(mergeBags({}, bag)), at, at, now, now]);
+      return id;
     }
     return r.profileId;
   };
@@ -158,22 +151,17 @@ export async function resolveProfileDetailed(
     attach = resolution.attach;
     if (resolution.kind === "use") {
       const existing = profileRows.find((p) => p.id === profileId);
-      await tx.profile.update({
-        where: { id: profileId },
-        data: {
+      await updateProfile(tx, profileId, {
           lastSeenAt: existing && existing.lastSeenAt > at ? existing.lastSeenAt : at,
           ...(existing && existing.firstSeenAt > at ? { firstSeenAt: at } : {}),
           ...(existing && !existing.customerId && ids.customerId ? { customerId: ids.customerId } : {}),
           ...(existing && !existing.emailHash && ids.emailHash ? { emailHash: ids.emailHash } : {}),
           ...(existing && !existing.phoneHash && ids.phoneHash ? { phoneHash: ids.phoneHash } : {}),
           ...(bag.clickIds || bag.cookies ? { identifiers: JSON.stringify(mergeBags(JSON.parse(existing?.identifiers ?? "{}") as ProfileIdentifierBag, bag)) } : {}),
-        },
       });
     }
   }
-  if (attach.length > 0) {
-    await tx.profileAlias.createMany({ data: attach.map((key) => ({ shop, key, profileId })) });
-  }
+  if (attach.length > 0) await insertAliases(tx, shop, profileId, attach);
   return { profileId, merged, attached: attach, revisitOrderIds };
 }
 
@@ -211,4 +199,72 @@ async function ordersAMergeCanChange(tx: Tx, shop: string, survivor: string, mer
     if (namesOther || (otherFrom !== null && o.shopifyCreatedAt.getTime() >= otherFrom - CLOCK_SKEW_MS)) out.push(o.orderId);
   }
   return out;
+}
+
+// The per-order (and per-pass) reads and writes above, as prepared statements on the driver
+// (app/data/sql.server.ts, ADR 0021). The rare merge path stays on Prisma's query API.
+
+interface ProfileRow {
+  id: string;
+  customerId: string | null;
+  emailHash: string | null;
+  phoneHash: string | null;
+  identifiers: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+}
+
+const byCount = (cache: Map<number, Statement>, n: number, name: string, sql: (marks: string) => string): Statement => {
+  let st = cache.get(n);
+  if (!st) cache.set(n, (st = statement(`${name}.${n}`, sql(Array.from({ length: n }, () => "?").join(", ")))));
+  return st;
+};
+
+const aliasReads = new Map<number, Statement>();
+async function aliasesOfKeys(tx: Tx, shop: string, keys: string[]): Promise<Array<{ key: string; profileId: string }>> {
+  const st = byCount(aliasReads, keys.length, "identity.aliases", (m) => `SELECT "key", "profileId" FROM "ProfileAlias" WHERE "ProfileAlias"."shop" = ? AND "ProfileAlias"."key" IN (${m})`);
+  return (await runnerOf(tx).all(st, [shop, ...keys])).map((r) => ({ key: String(r.key), profileId: String(r.profileId) }));
+}
+
+const profileReads = new Map<number, Statement>();
+async function profilesByIds(tx: Tx, shop: string, ids: string[]): Promise<ProfileRow[]> {
+  const st = byCount(
+    profileReads,
+    ids.length,
+    "identity.profiles",
+    (m) => `SELECT "id", "customerId", "emailHash", "phoneHash", "identifiers", "firstSeenAt", "lastSeenAt" FROM "Profile" WHERE "Profile"."shop" = ? AND "Profile"."id" IN (${m})`,
+  );
+  return (await runnerOf(tx).all(st, [shop, ...ids])).map((r) => ({
+    id: String(r.id),
+    customerId: asStringOrNull(r.customerId),
+    emailHash: asStringOrNull(r.emailHash),
+    phoneHash: asStringOrNull(r.phoneHash),
+    identifiers: String(r.identifiers),
+    firstSeenAt: asDate(r.firstSeenAt),
+    lastSeenAt: asDate(r.lastSeenAt),
+  }));
+}
+
+const INSERT_PROFILE = statement(
+  "identity.insert-profile",
+  `INSERT INTO "Profile" ("id", "shop", "customerId", "emailHash", "phoneHash", "identifiers", "firstSeenAt", "lastSeenAt", "createdAt", "updatedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+
+type ProfileUpdate = Partial<Pick<ProfileRow, "customerId" | "emailHash" | "phoneHash" | "identifiers" | "firstSeenAt" | "lastSeenAt">>;
+const profileUpdates = new Map<string, Statement>();
+async function updateProfile(tx: Tx, id: string, data: ProfileUpdate): Promise<void> {
+  const cols = (Object.keys(data) as Array<keyof ProfileUpdate>).filter((c) => data[c] !== undefined);
+  const key = cols.join(",");
+  let st = profileUpdates.get(key);
+  if (!st) profileUpdates.set(key, (st = statement(`identity.update-profile.${profileUpdates.size}`, `UPDATE "Profile" SET ${[...cols, "updatedAt"].map((c) => `"${c}" = ?`).join(", ")} WHERE "id" = ?`)));
+  await runnerOf(tx).run(st, [...cols.map((c) => data[c]), new Date(), id]);
+}
+
+const aliasInserts = new Map<number, Statement>();
+async function insertAliases(tx: Tx, shop: string, profileId: string, keys: string[]): Promise<void> {
+  const st = byCount(aliasInserts, keys.length, "identity.insert-aliases", () =>
+    `INSERT INTO "ProfileAlias" ("id", "shop", "key", "profileId", "createdAt") VALUES ${keys.map(() => "(?, ?, ?, ?, ?)").join(", ")}`,
+  );
+  const now = new Date();
+  await runnerOf(tx).run(st, keys.flatMap((key) => [newId(), shop, key, profileId, now]));
 }

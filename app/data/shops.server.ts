@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Prisma } from "@trueline/db-sqlite";
 import type { Db } from "~/db.server";
+import { asBool, runnerOf, statement } from "./sql.server";
 
 /** Merchant settings (admin Settings page). Validated on every read; unknown keys dropped. */
 export const ShopSettingsSchema = z.object({
@@ -17,9 +18,12 @@ export type ShopSettings = z.infer<typeof ShopSettingsSchema>;
 
 type Tx = Db | Prisma.TransactionClient;
 
+const READ_SETTINGS = statement("shop.settings", `SELECT "settings" FROM "Shop" WHERE "Shop"."domain" = ?`);
+
+/** On every webhook and pixel pass: a prepared statement (app/data/sql.server.ts). */
 export async function readShopSettings(db: Tx, shop: string): Promise<ShopSettings> {
-  const row = await db.shop.findUnique({ where: { domain: shop } });
-  const parsed = ShopSettingsSchema.safeParse(row ? JSON.parse(row.settings) : {});
+  const [row] = await runnerOf(db).all(READ_SETTINGS, [shop]);
+  const parsed = ShopSettingsSchema.safeParse(row ? JSON.parse(String(row.settings)) : {});
   return parsed.success ? parsed.data : ShopSettingsSchema.parse({});
 }
 
@@ -48,11 +52,16 @@ export async function isUninstalled(db: Tx, shop: string): Promise<boolean> {
  * row must exist and not be uninstalled. After app/uninstalled (sessions deleted,
  * uninstalledAt set) or shop/redact (everything deleted) the answer is false.
  */
+const IS_INSTALLED = statement(
+  "shop.installed",
+  `SELECT EXISTS (SELECT 1 FROM "Session" WHERE "Session"."shop" = ? AND "Session"."isOnline" = ?) AS "offline",
+     (SELECT "uninstalledAt" IS NULL FROM "Shop" WHERE "Shop"."domain" = ?) AS "installed"`,
+);
+
+/** One prepared statement (every ingest request and every webhook asks). */
 export async function isAppInstalled(db: Tx, shop: string): Promise<boolean> {
-  const session = await db.session.findFirst({ where: { shop, isOnline: false }, select: { id: true } });
-  if (session) return true;
-  const row = await db.shop.findUnique({ where: { domain: shop }, select: { uninstalledAt: true } });
-  return row !== null && row.uninstalledAt === null;
+  const [row] = await runnerOf(db).all(IS_INSTALLED, [shop, false, shop]);
+  return asBool(row?.offline) || asBool(row?.installed);
 }
 
 /** Deletes the shop's row (shop/redact, after its data). */
