@@ -23,7 +23,7 @@ import {
   markPixelEventsProcessed,
   oldestUnprocessedPixelEvent,
   recentEventsOfClient,
-  saveVisitSessionProgress,
+  saveVisitSessionsProgress,
   tryLockVisitsPass,
   unprocessedPixelEvents,
 } from "~/data/visits.server";
@@ -47,7 +47,9 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
     const oldest = await oldestUnprocessedPixelEvent(deps.db);
     if (!oldest || Date.now() - oldest.receivedAt.getTime() < 30_000) return 0;
   }
-  // transaction(): the per-event identity and settings reads run as prepared driver statements (ADR 0021).
+  // transaction(): the pass's own queries and the identity and settings reads it makes run as
+  // prepared statements on the transaction's driver connection (app/data/sql.server.ts,
+  // ADRs 0021 and 0043).
   const pass = await transaction(
     deps.db,
     async (tx): Promise<{ count: number; revisit: Map<string, string[]> }> => {
@@ -186,15 +188,20 @@ export async function processPixelEventsTick(deps: Deps, limit = deps.provider =
           }
         }
       }
-      // The pass's writes, one statement per continued session and per (profile, session)
-      // group of events; profile ids follow any merge made later in the pass.
-      for (const [id, u] of sessionUpdates) {
-        await saveVisitSessionProgress(tx, id, { startedAt: u.startedAt, lastEventAt: u.lastEventAt, added: u.added, profileId: current(u.profileId) });
-      }
-      const processedAt = new Date();
-      for (const g of eventGroups.values()) {
-        await markPixelEventsProcessed(tx, g.ids, { profileId: current(g.profileId), sessionId: g.sessionId, processedAt });
-      }
+      // The pass's writes, set-based: one statement for the continued sessions, one for the
+      // events processed; profile ids follow any merge made later in the pass.
+      await saveVisitSessionsProgress(
+        tx,
+        [...sessionUpdates].map(([id, u]) => ({ id, startedAt: u.startedAt, lastEventAt: u.lastEventAt, added: u.added, profileId: current(u.profileId) })),
+      );
+      await markPixelEventsProcessed(
+        tx,
+        [...eventGroups.values()].flatMap((g) => {
+          const profileId = current(g.profileId);
+          return g.ids.map((id) => ({ id, profileId, sessionId: g.sessionId }));
+        }),
+        new Date(),
+      );
       for (const [shop, found] of evidence) {
         const profiles = new Map<string, number>();
         for (const [p, from] of found.profiles) {
