@@ -5,12 +5,14 @@ import type { GoogleAdsConfig } from "~/destinations/google-ads/config";
 import {
   accessTokenUsable,
   authorizeUrl,
+  classifyRevokeResponse,
   classifyTokenResponse,
   codeExchangeRequest,
   conversionActionsRequest,
   GOOGLE_ADS_SCOPE,
   readConversionActions,
   refreshRequest,
+  revokeRequest,
   type ConversionActionChoice,
   type GoogleOAuthClient,
 } from "~/destinations/google-ads/oauth";
@@ -28,7 +30,7 @@ import {
   type OAuthGrantStatus,
 } from "~/data/oauth-grants.server";
 import { sendRequest } from "~/lib/http-sender.server";
-import type { Logger } from "~/lib/logger.server";
+import { log, type Logger } from "~/lib/logger.server";
 import { signOAuthState, verifyOAuthState } from "~/lib/oauth-state.server";
 
 /**
@@ -88,7 +90,7 @@ export interface GoogleAuthDeps {
 /** The deps for routes (web process): the app's database, key, clock and configuration. */
 export function googleAuthDeps(): GoogleAuthDeps {
   const e = env();
-  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), google: googleAppConfig(e), baseUrls: e.DESTINATION_BASE_URLS };
+  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), google: googleAppConfig(e), baseUrls: e.DESTINATION_BASE_URLS, log };
 }
 
 export type AccessToken =
@@ -256,8 +258,33 @@ export async function completeGoogleAdsConnect(
   return { kind: "connected", shop, resumed };
 }
 
-export async function disconnectGoogleAds(deps: GoogleAuthDeps, shop: string): Promise<void> {
-  await deleteGrant(deps.db, shop, GOOGLE_PROVIDER);
+/**
+ * "Disconnect": revoke the grant at Google (as Google documents: POST the refresh token to its
+ * revoke endpoint), then delete our copy. Best effort: whatever Google answers, or if it does
+ * not answer, our copy is deleted and the failure logged (never the token); the merchant can
+ * still remove access in their Google account.
+ */
+export async function disconnectGoogleAds(deps: GoogleAuthDeps, shop: string): Promise<{ revoked: boolean }> {
+  let revoked = false;
+  try {
+    const grant = await getGrant(deps.db, deps.key, shop, GOOGLE_PROVIDER);
+    const oauth = deps.google?.oauth ?? null;
+    // Without the app's OAuth client configured no grant could have been made here (and the
+    // stand-in origin lives on it): nothing to revoke.
+    if (grant !== null && grant.refreshToken !== "" && oauth !== null) {
+      const send = deps.send ?? sendRequest;
+      const result = await send(revokeRequest(oauth, grant.refreshToken), { timeoutMs: deps.timeoutMs ?? 10_000 });
+      const outcome = result.kind === "network-error" ? { kind: "failed" as const, reason: "no answer from Google" } : classifyRevokeResponse(result.response);
+      revoked = outcome.kind === "revoked";
+      if (outcome.kind === "failed") deps.log?.warn("google token revocation failed; our copy is deleted anyway", { shop, reason: outcome.reason });
+      else deps.log?.info("google grant revoked at Google", { shop });
+    }
+  } catch (err) {
+    deps.log?.warn("google token revocation failed; our copy is deleted anyway", { shop, reason: err instanceof Error ? err.name : "error" });
+  } finally {
+    await deleteGrant(deps.db, shop, GOOGLE_PROVIDER);
+  }
+  return { revoked };
 }
 
 export interface GoogleAdsConnection {

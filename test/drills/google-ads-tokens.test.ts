@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getGrant, takeRefreshLease } from "~/data/oauth-grants.server";
 import { googleAdsAccessToken, GOOGLE_PROVIDER, RECONNECT_REASON } from "~/services/google-ads-auth.server";
-import { googleOAuth, revokeGoogleGrants } from "../standins";
+import { GOOGLE_OAUTH_CREDENTIALS, googleOAuth, revokeGoogleGrants } from "../standins";
+import { accessTokenValid } from "../standins/google-oauth";
 import { adminFetch } from "../support/admin-http";
 import { TEST_SHOP } from "../support/env";
 import { testKey } from "../support/seed";
@@ -149,5 +150,43 @@ describe("Google Ads across access-token expiry (fake clock)", () => {
     const now = new Date(rig.clock.now());
     const taken = await Promise.all([takeRefreshLease(rig.db, row.id, row.version, now, 30_000), takeRefreshLease(rig.db, row.id, row.version, now, 30_000)]);
     expect(taken.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("Disconnect revokes the grant at Google (the token is refused afterwards) and deletes our copy, even when Google does not answer", async () => {
+    const disconnect = async () => {
+      const page = await adminFetch(rig.app.url, TEST_SHOP, "/app/destinations/google-ads", { method: "POST", body: new URLSearchParams({ intent: "google-disconnect" }) });
+      expect(page.status, (await page.clone().text()).slice(0, 300)).toBe(200);
+    };
+    await connectOverHttp();
+    const grant = (await getGrant(rig.db, testKey(), TEST_SHOP, GOOGLE_PROVIDER))!;
+    expect(grant.status).toBe("active");
+    expect(accessTokenValid(grant.accessToken, rig.clock.now()), "the access token works before").toBe(true);
+    const before = googleOAuth.revocations.length;
+
+    await disconnect();
+    expect(googleOAuth.revocations.slice(before), "one revocation of the refresh token reached Google").toEqual([{ token: grant.refreshToken, kind: "refresh", status: 200 }]);
+    expect(await getGrant(rig.db, testKey(), TEST_SHOP, GOOGLE_PROVIDER), "our copy is gone").toBeNull();
+    // Afterwards Google refuses the token: a refresh is invalid_grant, the access token is dead.
+    const refresh = await fetch(new URL("/token", rig.standins.urls["google-ads"]), {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: grant.refreshToken, client_id: GOOGLE_OAUTH_CREDENTIALS.clientId, client_secret: GOOGLE_OAUTH_CREDENTIALS.clientSecret }),
+    });
+    expect(refresh.status).toBe(400);
+    expect(((await refresh.json()) as { error: string }).error).toBe("invalid_grant");
+    expect(accessTokenValid(grant.accessToken, rig.clock.now())).toBe(false);
+
+    // Google unavailable: our copy is deleted all the same (best effort), the grant stays live at Google.
+    await connectOverHttp();
+    const second = (await getGrant(rig.db, testKey(), TEST_SHOP, GOOGLE_PROVIDER))!;
+    googleOAuth.revokeUnavailable = true;
+    try {
+      await disconnect();
+    } finally {
+      googleOAuth.revokeUnavailable = false;
+    }
+    expect(googleOAuth.revocations.at(-1)).toEqual({ token: second.refreshToken, kind: "refresh", status: 503 });
+    expect(await getGrant(rig.db, testKey(), TEST_SHOP, GOOGLE_PROVIDER)).toBeNull();
+    expect(googleOAuth.grants.get(second.refreshToken)?.revoked).toBe(false);
   });
 });

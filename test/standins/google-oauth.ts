@@ -13,6 +13,10 @@
  *   token, as Google). A revoked or unknown refresh token or code: 400 invalid_grant
  *   "Token has been expired or revoked."; a wrong client: 401 invalid_client.
  *
+ * - POST /revoke (oauth2.googleapis.com): form-encoded `token` (refresh or access token) ends the
+ *   grant; 200, or 400 invalid_token when unknown/already revoked. Calls are recorded in
+ *   `googleOAuth.revocations`; `revokeUnavailable` makes it answer 503.
+ *
  * Docs: https://developers.google.com/identity/protocols/oauth2/web-server
  * Access tokens expire on the stand-in clock; revoking a grant invalidates its access tokens
  * too (Google: revoking a token revokes the grant), so the Ads API then answers 401.
@@ -50,6 +54,10 @@ class GoogleOAuthState {
   /** Seconds an access token lives (Google: ~3599). */
   lifetimeS = ACCESS_TOKEN_LIFETIME_S;
   counts = { exchanges: 0, refreshes: 0, invalidGrant: 0 };
+  /** Every call to the revoke endpoint, in order: which token kind it named and what it did. */
+  revocations: { token: string; kind: "refresh" | "access" | "unknown"; status: number }[] = [];
+  /** Test control: the revoke endpoint answers 503 (Google unavailable) instead of revoking. */
+  revokeUnavailable = false;
 
   constructor() {
     this.reset();
@@ -63,6 +71,8 @@ class GoogleOAuthState {
     this.consent = "allow";
     this.lifetimeS = ACCESS_TOKEN_LIFETIME_S;
     this.counts = { exchanges: 0, refreshes: 0, invalidGrant: 0 };
+    this.revocations = [];
+    this.revokeUnavailable = false;
   }
 
   issueAccessToken(grant: Grant, now: number): string {
@@ -184,9 +194,37 @@ function token(req: StandinRequest, now: number): Outcome {
   return refuse(tokenError(400, "unsupported_grant_type", "Invalid grant_type."), `grant_type ${grantType ?? "missing"}`);
 }
 
+/**
+ * POST /revoke (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke):
+ * form-encoded `token` = an access or refresh token; revoking either ends the grant. 200 with an
+ * empty body; an unknown or already revoked token: 400 invalid_token.
+ */
+function revoke(req: StandinRequest): Outcome {
+  const refuse = (reply: Reply, reason: string): Outcome => ({ reply, refused: [{ reason, body: {} }] });
+  if (req.method !== "POST") return refuse(tokenError(405, "invalid_request", "Method not allowed."), `method ${req.method}`);
+  if (!String(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+    return refuse(tokenError(400, "invalid_request", "Invalid content type."), "content-type is not application/x-www-form-urlencoded");
+  }
+  const token = new URLSearchParams(req.raw.toString("utf8")).get("token") ?? "";
+  const grant = googleOAuth.grants.get(token) ?? googleOAuth.accessTokens.get(token)?.grant;
+  const kind = googleOAuth.grants.has(token) ? "refresh" : googleOAuth.accessTokens.has(token) ? "access" : "unknown";
+  if (googleOAuth.revokeUnavailable) {
+    googleOAuth.revocations.push({ token, kind, status: 503 });
+    return { reply: tokenError(503, "temporarily_unavailable", "Service unavailable.") };
+  }
+  if (!grant || grant.revoked) {
+    googleOAuth.revocations.push({ token, kind, status: 400 });
+    return refuse(tokenError(400, "invalid_token", "Token expired or revoked"), "token unknown or already revoked");
+  }
+  grant.revoked = true;
+  googleOAuth.revocations.push({ token, kind, status: 200 });
+  return { reply: { status: 200, body: {} } };
+}
+
 /** The OAuth routes, or null when the path is not one of them. */
 export function handleGoogleOAuth(req: StandinRequest, now: number): Outcome | null {
   if (req.pathname === "/o/oauth2/v2/auth") return authorize(req);
   if (req.pathname === "/token") return token(req, now);
+  if (req.pathname === "/revoke") return revoke(req);
   return null;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  classifyRevokeResponse,
+  revokeRequest,
   accessTokenUsable,
   authorizeUrl,
   classifyTokenResponse,
@@ -76,5 +78,21 @@ describe("Google OAuth as data", () => {
     expect(read).toEqual({ kind: "actions", actions: [{ id: "7", name: "Purchase", resourceName: "customers/1/conversionActions/7" }] });
     expect(readConversionActions(res(401, {})).kind).toBe("unauthenticated");
     expect(readConversionActions(res(403, { error: { status: "PERMISSION_DENIED", message: "no" } }))).toEqual({ kind: "error", reason: "HTTP 403 PERMISSION_DENIED: no" });
+  });
+});
+
+describe("Google token revocation as data", () => {
+  it("POSTs the refresh token, form-encoded, to Google's revoke endpoint (no client credentials)", () => {
+    const req = revokeRequest({}, "1//0refresh");
+    expect(req).toMatchObject({ method: "POST", url: "https://oauth2.googleapis.com/revoke", encoding: "form", body: { token: "1//0refresh" } });
+    expect(Object.keys(req.body as object)).toEqual(["token"]);
+    expect(revokeRequest({ baseUrlOverride: "http://127.0.0.1:9" }, "t").url).toBe("http://127.0.0.1:9/revoke");
+  });
+  it("200 and 400 invalid_token (already revoked) are done; anything else is a failure", () => {
+    const snap = (status: number, body: unknown) => ({ status, headers: {}, body });
+    expect(classifyRevokeResponse(snap(200, {}))).toEqual({ kind: "revoked" });
+    expect(classifyRevokeResponse(snap(400, { error: "invalid_token", error_description: "Token expired or revoked" }))).toEqual({ kind: "revoked" });
+    expect(classifyRevokeResponse(snap(503, { error: "temporarily_unavailable" }))).toEqual({ kind: "failed", reason: "HTTP 503 temporarily_unavailable" });
+    expect(classifyRevokeResponse(snap(400, { error: "invalid_request" })).kind).toBe("failed");
   });
 });

@@ -13,6 +13,13 @@ import { GOOGLE_ADS_API_VERSION, GOOGLE_ADS_ORIGIN } from "./config";
 
 export const GOOGLE_AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth";
 export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
+/**
+ * Revoking a token (https://developers.google.com/identity/protocols/oauth2/web-server#tokenrevoke):
+ * POST with the access or refresh token as the form field `token`; revoking a refresh token
+ * ends the whole grant (its access tokens too). 200 = revoked; 400 `invalid_token` = already
+ * revoked or expired.
+ */
+export const GOOGLE_REVOKE_URL = "https://oauth2.googleapis.com/revoke";
 /** The one scope the Google Ads API needs. */
 export const GOOGLE_ADS_SCOPE = "https://www.googleapis.com/auth/adwords";
 /** Refresh this long before the access token's stated expiry (clock skew, a slow request). */
@@ -62,6 +69,25 @@ export function codeExchangeRequest(client: GoogleOAuthClient, code: string): Ht
 /** A new access token from the stored refresh token. */
 export function refreshRequest(client: GoogleOAuthClient, refreshToken: string): HttpRequestSpec {
   return tokenRequest(client, { grant_type: "refresh_token", refresh_token: refreshToken });
+}
+
+/** Revoke the grant at Google (on "Disconnect"): the refresh token, form-encoded, no client credentials. */
+export function revokeRequest(client: Pick<GoogleOAuthClient, "baseUrlOverride">, refreshToken: string): HttpRequestSpec {
+  return {
+    method: "POST",
+    url: withBaseUrl(GOOGLE_REVOKE_URL, client.baseUrlOverride),
+    headers: { accept: "application/json" },
+    encoding: "form",
+    body: { token: refreshToken },
+  };
+}
+
+/** Google's answer to a revocation: 200 revoked; 400 invalid_token means there was nothing left to revoke. */
+export function classifyRevokeResponse(response: HttpResponseSnapshot): { kind: "revoked" } | { kind: "failed"; reason: string } {
+  if (response.status === 200) return { kind: "revoked" };
+  const err = TokenErrorSchema.safeParse(response.body);
+  if (response.status === 400 && err.success && err.data.error === "invalid_token") return { kind: "revoked" };
+  return { kind: "failed", reason: `HTTP ${response.status}${err.success ? ` ${err.data.error}` : ""}` };
 }
 
 const TokenSchema = z.object({
