@@ -17,16 +17,20 @@ import { waitFor } from "../support/wait";
  * reads Meta's dataset quality, Google Ads' upload summary and Pinterest's Event Quality
  * Score from stand-ins that answer from what they received (checking auth and parameters
  * as documented), stores each read, and the data-quality page shows it beside Trueline's
- * estimate with the gap in words. TikTok, connected too, is named as having no read-back.
+ * estimate with the gap in words. TikTok and issue 14's five new platforms, connected too, are
+ * named as having no read-back (and are never read).
  */
 const OTHER_SHOP = "trueline-verdict-other.myshopify.com";
+/** Issue 14's five new platforms: none publishes a read-back usable with their credentials (README). */
+const NO_READ_BACK = ["microsoft", "reddit", "x", "linkedin", "klaviyo"] as const;
+const NEW_PLATFORMS_SHOP = "trueline-verdict-new.myshopify.com";
 const page = async (app: RunningApp, shop = TEST_SHOP) => {
   const res = await adminFetch(app.url, shop, "/app/data-quality");
   expect(res.status).toBe(200);
   return (await res.text()).replace(/&#x27;|&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
 };
-const readNow = async (app: RunningApp) => {
-  const res = await adminFetch(app.url, TEST_SHOP, "/app/data-quality", { method: "POST", body: new URLSearchParams({ intent: "read-platforms" }) });
+const readNow = async (app: RunningApp, shop = TEST_SHOP) => {
+  const res = await adminFetch(app.url, shop, "/app/data-quality", { method: "POST", body: new URLSearchParams({ intent: "read-platforms" }) });
   expect(res.status).toBe(200);
   return (await res.text()).replace(/&#x27;|&#39;/g, "'");
 };
@@ -67,7 +71,7 @@ describe("platform read-back: scheduled read, stored verdict, shown beside our e
     expect(await db.adminJob.count({ where: { shop: TEST_SHOP, kind: "platform_diagnostics" } })).toBe(1);
     // Each stand-in answered the read (and counted it apart from deliveries).
     for (const kind of ["meta", "google-ads", "pinterest"] as const) expect(standins.reads(kind).map((r) => r.status)).toEqual([200]);
-    expect(standins.reads("tiktok")).toEqual([]);
+    for (const kind of ["tiktok", ...NO_READ_BACK] as const) expect(standins.reads(kind)).toEqual([]);
     expect(standins.requests("meta")).toBe(0);
     // No credential is ever stored with a read.
     const stored = JSON.stringify(rows);
@@ -154,5 +158,16 @@ describe("platform read-back: scheduled read, stored verdict, shown beside our e
     const other = await page(app, OTHER_SHOP);
     expect(other).toContain("No platform has been read yet.");
     expect(other).not.toContain("Event Match Quality (Meta");
+  });
+
+  it("issue 14's five new platforms have no read-back: connected, never read, each named on the page", async () => {
+    // Their own shop, seeded last, so they add no deliveries to the tests above.
+    await seedInstalledShop(db, NEW_PLATFORMS_SHOP);
+    for (const kind of NO_READ_BACK) await seedDestination(db, NEW_PLATFORMS_SHOP, kind, { ...standins.credentials[kind] });
+    const without = /([^>]*) publish no API that reports how events were received/.exec(await page(app, NEW_PLATFORMS_SHOP))?.[1] ?? "";
+    expect(without.split(", ").sort()).toEqual(["Klaviyo", "LinkedIn", "Microsoft Advertising", "Reddit", "X (Twitter)"]);
+    expect(await readNow(app, NEW_PLATFORMS_SHOP), "'Read now' has nothing to read").toContain("No connected platform publishes a read-back");
+    for (const kind of NO_READ_BACK) expect(standins.reads(kind)).toEqual([]);
+    expect(await db.platformDiagnostic.count({ where: { shop: NEW_PLATFORMS_SHOP } })).toBe(0);
   });
 });
