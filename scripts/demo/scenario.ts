@@ -369,7 +369,9 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     const rows = await db.delivery.findMany({ where: { destinationId: d.id } });
     for (const r of rows.filter((x) => x.status === "skipped")) {
       if (!r.lastError) problems.push(`${d.kind}: ${r.eventName} ${r.eventId} skipped without a reason`);
-      const entry = (skippedReasons[r.lastError ?? "(no reason)"] ??= { count: 0, kinds: [] });
+      // Some reasons name the event ("<id>: X needs …"): grouped without it.
+      const reason = (r.lastError ?? "(no reason)").replace(`${r.eventId}: `, "");
+      const entry = (skippedReasons[reason] ??= { count: 0, kinds: [] });
       entry.count++;
       if (!entry.kinds.includes(d.kind)) entry.kinds.push(d.kind);
     }
@@ -397,7 +399,7 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     });
     for (const r of rows.filter((x) => x.status === "failed" || x.status === "expired")) problems.push(`${d.kind}: ${r.eventId} ${r.status}: ${r.lastError}`);
   }
-  for (const kind of Object.keys(destinations)) if (!dests.some((d) => d.kind === kind)) problems.push(`${kind}: no destination in the demo`);
+  for (const kind of Object.keys(registry)) if (!dests.some((d) => d.kind === kind)) problems.push(`${kind}: no destination in the demo`);
   for (const d of destinations) if (d.delivered + d.skipped === 0) problems.push(`${d.kind}: nothing delivered or skipped`);
   const goals = await summarizeGoals(db, shop, standins, dests, problems);
   if (events.length === 0) problems.push("no storefront events were stored");
@@ -413,6 +415,8 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     afterSale.push(`${o.kind} ${o.name ?? o.orderId}: ${text.join(" ") || "(no link)"}`);
   }
   const renewalCredits = await db.attributionCredit.findMany({ where: { shop, renewal: true, model: "last_touch" } });
+  // The demo switches renewals to "credit the acquiring channel" before the second renewal: it must be credited, apart.
+  if (renewalCredits.length === 0) problems.push("no renewal was credited (as renewal) after the setting credited renewals to the acquiring channel");
   afterSale.push(`renewal credits (last touch): ${renewalCredits.length ? renewalCredits.map((c) => `${c.orderId} → ${c.channel} ${c.revenue} ${c.currency}`).join(", ") : "none"}`);
   const destById = new Map(dests.map((d) => [d.id, d.kind]));
   for (const name of ["order_edit", "refund", "cancel"]) {
