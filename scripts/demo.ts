@@ -14,7 +14,7 @@ import { openDb, seedDestination, seedInstalledShop } from "../test/support/seed
 import { TEST_API_SECRET } from "../test/support/env";
 import { destinations } from "~/destinations/registry";
 import type { DestinationAdapter, DestinationKind } from "~/destinations/destination";
-import { runScenario, summarize, printSummary, waitForQuiet } from "./demo/scenario";
+import { DEMO_GOALS, DEMO_POLICY, GOALS_SEEDED, runScenario, summarize, printSummary, waitForQuiet } from "./demo/scenario";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const keep = process.argv.includes("--keep");
@@ -41,10 +41,8 @@ async function main() {
   const registry = destinations as Partial<Record<DestinationKind, DestinationAdapter<unknown>>>;
   for (const kind of STANDIN_KINDS) {
     if (!registry[kind]) continue;
-    await seedDestination(db, SHOP, kind, { ...standins.credentials[kind] }, {
-      events: { page_view: true, refund: true, cancel: true },
-      orderKinds: { pos: true, subscription_renewal: true },
-    });
+    // Custom goals are saved through each destination's page by the scenario (Google Ads's here: see GOALS_SEEDED).
+    await seedDestination(db, SHOP, kind, { ...standins.credentials[kind] }, { ...DEMO_POLICY, ...(GOALS_SEEDED.has(kind) ? { goals: DEMO_GOALS[kind] } : {}) });
   }
   const app = await startApp({
     databaseUrl,

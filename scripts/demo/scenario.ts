@@ -24,7 +24,78 @@ import type { Standins, StandinKind } from "../../test/standins";
 import { STANDIN_KINDS } from "../../test/standins";
 import { pixelBatch, pixelEvent } from "../../test/support/pixel";
 import { signedProxyUrl, webhookHeaders } from "../../test/support/shopify-signing";
-import { saveSettingsOverHttp } from "../../test/support/admin-http";
+import { adminFetch, saveSettingsOverHttp } from "../../test/support/admin-http";
+import { DestinationPolicySchema, POLICY_ORDER_KINDS, type DestinationPolicy } from "~/destinations/policy";
+import { destinations } from "~/destinations/registry";
+import type { DestinationAdapter, DestinationKind } from "~/destinations/destination";
+import { GOAL_EVENT_NAMES, SWITCHABLE_EVENT_NAMES, type GoalEventName } from "~/core/conversions/conversion";
+import { CUSTOMER_CREATED_SOURCE } from "~/core/conversions/goals";
+
+/** What every demo destination is seeded with (scripts/demo.ts) before the merchant adds goals. */
+export const DEMO_POLICY = {
+  events: { page_view: true, refund: true, cancel: true },
+  orderKinds: { pos: true, subscription_renewal: true },
+} as const;
+
+/** The storefront's one custom event (`Shopify.analytics.publish("newsletter_signup", …)`; the pixel sends "custom:newsletter_signup"). */
+export const DEMO_CUSTOM_EVENT = "newsletter_signup";
+
+/**
+ * Custom goals (ADR 0039) as the merchant maps them on each destination's page: the newsletter
+ * signup and a new customer account (customers/create). Where a platform has no event for the
+ * goal the mapping still asks for one, so the summary shows the reason it is skipped.
+ */
+export const DEMO_GOALS: Record<DestinationKind, Record<string, GoalEventName>> = {
+  meta: { [DEMO_CUSTOM_EVENT]: "subscribe", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  tiktok: { [DEMO_CUSTOM_EVENT]: "subscribe", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  ga4: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  "google-ads": { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  pinterest: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  snapchat: { [DEMO_CUSTOM_EVENT]: "subscribe", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  microsoft: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  reddit: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  x: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  linkedin: { [DEMO_CUSTOM_EVENT]: "lead", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+  klaviyo: { [DEMO_CUSTOM_EVENT]: "subscribe", [CUSTOMER_CREATED_SOURCE]: "sign_up" },
+};
+
+/**
+ * Google Ads's connection comes from its OAuth flow (tokens the form has no fields for), so its
+ * goals are seeded with the destination (scripts/demo.ts) instead of saved through the form.
+ */
+export const GOALS_SEEDED: ReadonlySet<DestinationKind> = new Set(["google-ads"]);
+
+const registry = destinations as Partial<Record<DestinationKind, DestinationAdapter<unknown>>>;
+
+/**
+ * Saves a destination's page as the merchant does (the route's action, intent "save"): the
+ * connection fields, the demo's switches and the goal mapping ("goal.customers/create", and
+ * rows "goal.source.<i>" / "goal.name.<i>").
+ */
+async function saveGoalsOverHttp(ctx: Ctx, kind: DestinationKind, goals: Record<string, GoalEventName>): Promise<void> {
+  const policy: DestinationPolicy = DestinationPolicySchema.parse(DEMO_POLICY);
+  const form = new URLSearchParams({ intent: "save" });
+  for (const [k, v] of Object.entries(ctx.standins.credentials[kind as StandinKind] as Record<string, unknown>)) form.set(`config.${k}`, typeof v === "boolean" ? (v ? "on" : "") : String(v));
+  for (const n of SWITCHABLE_EVENT_NAMES) if (policy.events[n]) form.set(`event.${n}`, "on");
+  for (const k of POLICY_ORDER_KINDS) if ((policy.orderKinds as Record<string, boolean>)[k]) form.set(`orderKind.${k}`, "on");
+  if (policy.includeTestOrders) form.set("includeTestOrders", "on");
+  if (policy.testMode) form.set("testMode", "on");
+  form.set("consent.noConsentInfo", policy.consent.noConsentInfo);
+  form.set("consent.declined", policy.consent.declined);
+  form.set("currency", policy.currency);
+  const { [CUSTOMER_CREATED_SOURCE]: created, ...custom } = goals;
+  form.set(`goal.${CUSTOMER_CREATED_SOURCE}`, created ?? "");
+  Object.entries(custom).forEach(([source, goal], i) => {
+    form.set(`goal.source.${i}`, source);
+    form.set(`goal.name.${i}`, goal);
+  });
+  const res = await adminFetch(ctx.appUrl, ctx.shop, `/app/destinations/${kind}`, { method: "POST", body: form });
+  const html = await res.text();
+  if (res.status !== 200 || !html.includes("Settings saved")) {
+    const errors = html.includes("Fix the highlighted fields") ? " (Fix the highlighted fields)" : "";
+    throw new Error(`saving ${kind}'s goals answered ${res.status}${errors}: ${html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").slice(0, 400)}`);
+  }
+}
 
 interface Ctx {
   visits?: number;
@@ -114,6 +185,11 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
     await sendWebhook(ctx, topic, payload, id);
     webhooks++;
   };
+  // The merchant maps custom goals on each destination's page (Destinations → <platform> → Custom goals).
+  for (const [kind, goals] of Object.entries(DEMO_GOALS) as Array<[DestinationKind, Record<string, GoalEventName>]>) {
+    if (!registry[kind] || GOALS_SEEDED.has(kind) || !STANDIN_KINDS.includes(kind as StandinKind)) continue;
+    await saveGoalsOverHttp(ctx, kind, goals);
+  }
   // A TikTok outage at first: the first two requests fail with 503 and are retried.
   ctx.standins.setFault("tiktok", { type: "status", status: 503, count: 2 });
 
@@ -136,6 +212,11 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   events += await visit(ctx, { clientId: "demo-reddit", at: now - 9 * HOUR, url: "https://shop.example.com/?utm_source=reddit&utm_medium=paid_social&utm_campaign=threads&rdt_cid=AQAAAZdemoRedditClick", checkout: { token: "ck-demo-reddit", orderId: 7100000000016n, email: "hal.reddit@example.com" } });
   events += await visit(ctx, { clientId: "demo-x", at: now - 10 * HOUR, url: "https://shop.example.com/?utm_source=x&utm_medium=paid_social&utm_campaign=launch&twclid=23opevjtdemoXclick", checkout: { token: "ck-demo-x", orderId: 7100000000017n, email: "ivy.x@example.com" } });
   events += await visit(ctx, { clientId: "demo-linkedin", at: now - 8 * HOUR, url: "https://shop.example.com/?utm_source=linkedin&utm_medium=paid_social&utm_campaign=b2b&li_fat_id=demo-li-fat-id-1", checkout: { token: "ck-demo-linkedin", orderId: 7100000000020n, email: "gus.linkedin@example.com" } });
+
+  // The Meta shopper signs up for the newsletter (a custom event the theme publishes)…
+  events += await sendBatch(ctx, pixelBatch({ clientId: "demo-meta", fbclid: "IwAR0demoMeta1", at: now - 3 * HOUR + 9 * 60_000, events: [pixelEvent(`custom:${DEMO_CUSTOM_EVENT}`, now - 3 * HOUR + 9 * 60_000, { url: "https://shop.example.com/pages/newsletter", customData: { list: "weekly" } })] }));
+  // …and a new customer account is created (customers/create, signed as Shopify signs it).
+  await hook(CUSTOMER_CREATED_SOURCE, { id: 7300000000021n, email: "nia.newsletter@example.com", first_name: "Nia", last_name: "Demo", phone: "+16135550199", created_at: iso(now - 2 * HOUR), updated_at: iso(now - 2 * HOUR), state: "disabled", tags: "", default_address: { city: "Ottawa", province_code: "ON", zip: "K2P 1L4", country_code: "CA" } }, "demo-wh-customer-1");
 
   const jane = (id: bigint, email: string, extra: Partial<RestOrder> = {}) =>
     buildCustomer({ id, email, first_name: email.split(".")[0]!.replace(/^./, (c) => c.toUpperCase()), last_name: "Demo", ...extra });
@@ -197,8 +278,8 @@ export async function runScenario(ctx: Ctx): Promise<ScenarioResult> {
   await untilReceived(ctx, "ga4", "7100000000009");
   const saved = await saveSettingsOverHttp(ctx.appUrl, ctx.shop, { botFiltering: "on", renewalAttribution: "acquiring_channel" });
   if (!saved.saved) throw new Error("the demo could not save the renewal setting");
-  await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: 7100000000015n, subscription_contract_id: 9100000000100n, idempotency_key: "demo-renewal-2" }));
-  await hook("orders/create", timed(buildSubscriptionRenewalOrder({ id: 7100000000015n, admin_graphql_api_id: "gid://shopify/Order/7100000000015", name: "#1047", email: "cara.email@example.com", customer: jane(7300000000004n, "cara.email@example.com") }), now - 3 * 60_000));
+  await hook("subscription_billing_attempts/success", buildBillingAttempt({ order_id: 7100000000018n, subscription_contract_id: 9100000000100n, idempotency_key: "demo-renewal-2" }));
+  await hook("orders/create", timed(buildSubscriptionRenewalOrder({ id: 7100000000018n, admin_graphql_api_id: "gid://shopify/Order/7100000000018", name: "#1047", email: "cara.email@example.com", customer: jane(7300000000004n, "cara.email@example.com") }), now - 3 * 60_000));
   return { eventsSent: events, webhooksSent: webhooks };
 }
 
@@ -243,7 +324,10 @@ export interface Summary {
   orders: { byKind: Record<string, number>; matched: number; considered: number; methods: Record<string, number> };
   attribution: Record<string, Record<string, string>>;
   destinations: Array<{ kind: string; delivered: number; skipped: number; retried: number; failed: number; deduplicated: number; received: number; coverage: Record<string, string> }>;
-  skippedReasons: Record<string, number>;
+  /** Every skip's reason: how many, at which destinations. */
+  skippedReasons: Record<string, { count: number; kinds: string[] }>;
+  /** Custom goals per destination: which source went as which goal under which platform name, or why not. */
+  goals: Array<{ kind: string; lines: string[] }>;
   problems: string[];
 }
 
@@ -278,12 +362,19 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     m[c.channel] = (Number(m[c.channel] ?? 0) + Number(c.revenue)).toFixed(2);
   }
 
-  const dests = await db.destination.findMany({ where: { shop } });
-  const skippedReasons: Record<string, number> = {};
+  const dests = (await db.destination.findMany({ where: { shop } })).sort((a, b) => kindOrder(a.kind) - kindOrder(b.kind));
+  const skippedReasons: Summary["skippedReasons"] = {};
   const destinations: Summary["destinations"] = [];
   for (const d of dests) {
     const rows = await db.delivery.findMany({ where: { destinationId: d.id } });
-    for (const r of rows.filter((x) => x.status === "skipped")) skippedReasons[r.lastError ?? "?"] = (skippedReasons[r.lastError ?? "?"] ?? 0) + 1;
+    for (const r of rows.filter((x) => x.status === "skipped")) {
+      if (!r.lastError) problems.push(`${d.kind}: ${r.eventName} ${r.eventId} skipped without a reason`);
+      // Some reasons name the event ("<id>: X needs …"): grouped without it.
+      const reason = (r.lastError ?? "(no reason)").replace(`${r.eventId}: `, "");
+      const entry = (skippedReasons[reason] ??= { count: 0, kinds: [] });
+      entry.count++;
+      if (!entry.kinds.includes(d.kind)) entry.kinds.push(d.kind);
+    }
     const delivered = rows.filter((r) => r.status === "delivered");
     const conversions = await db.conversion.findMany({ where: { id: { in: delivered.map((r) => r.conversionId) } } });
     const payloads = conversions.map((c) => JSON.parse(c.payload) as CanonicalConversion);
@@ -308,6 +399,9 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     });
     for (const r of rows.filter((x) => x.status === "failed" || x.status === "expired")) problems.push(`${d.kind}: ${r.eventId} ${r.status}: ${r.lastError}`);
   }
+  for (const kind of Object.keys(registry)) if (!dests.some((d) => d.kind === kind)) problems.push(`${kind}: no destination in the demo`);
+  for (const d of destinations) if (d.delivered + d.skipped === 0) problems.push(`${d.kind}: nothing delivered or skipped`);
+  const goals = await summarizeGoals(db, shop, standins, dests, problems);
   if (events.length === 0) problems.push("no storefront events were stored");
   if (orders.length === 0) problems.push("no orders were stored");
   if (!destinations.some((d) => d.delivered > 0)) problems.push("nothing was delivered");
@@ -321,6 +415,8 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     afterSale.push(`${o.kind} ${o.name ?? o.orderId}: ${text.join(" ") || "(no link)"}`);
   }
   const renewalCredits = await db.attributionCredit.findMany({ where: { shop, renewal: true, model: "last_touch" } });
+  // The demo switches renewals to "credit the acquiring channel" before the second renewal: it must be credited, apart.
+  if (renewalCredits.length === 0) problems.push("no renewal was credited (as renewal) after the setting credited renewals to the acquiring channel");
   afterSale.push(`renewal credits (last touch): ${renewalCredits.length ? renewalCredits.map((c) => `${c.orderId} → ${c.channel} ${c.revenue} ${c.currency}`).join(", ") : "none"}`);
   const destById = new Map(dests.map((d) => [d.id, d.kind]));
   for (const name of ["order_edit", "refund", "cancel"]) {
@@ -341,8 +437,62 @@ export async function summarize(db: Db, shop: string, standins: Standins, scenar
     attribution,
     destinations,
     skippedReasons,
+    goals,
     problems,
   };
+}
+
+/** Destinations in the registry's order (meta … klaviyo). */
+function kindOrder(kind: string): number {
+  const i = Object.keys(destinations).indexOf(kind);
+  return i < 0 ? 99 : i;
+}
+
+/**
+ * Custom goals, per destination: every source its saved mapping names must have exactly one
+ * delivery, either delivered (and received by the stand-in under the platform's name for the
+ * goal) or skipped with a reason; nothing is queued for a source it does not map.
+ */
+async function summarizeGoals(db: Db, shop: string, standins: Standins, dests: Array<{ id: string; kind: string; policy: string }>, problems: string[]): Promise<Summary["goals"]> {
+  const out: Summary["goals"] = [];
+  const customerHooks = await db.webhookDelivery.findMany({ where: { shop, topic: CUSTOMER_CREATED_SOURCE } });
+  if (customerHooks.length === 0 || customerHooks.some((h) => h.status !== "processed")) problems.push(`customers/create: ${customerHooks.map((h) => h.status).join(", ") || "never stored"}`);
+  for (const d of dests) {
+    const kind = d.kind as DestinationKind;
+    const adapter = registry[kind];
+    const mapping = DestinationPolicySchema.parse(JSON.parse(d.policy)).goals as Record<string, GoalEventName>;
+    const expected = DEMO_GOALS[kind] ?? {};
+    if (JSON.stringify(Object.entries(mapping).sort()) !== JSON.stringify(Object.entries(expected).sort())) problems.push(`${kind}: goal mapping saved as ${JSON.stringify(mapping)}, the merchant set ${JSON.stringify(expected)}`);
+    const rows = await db.delivery.findMany({ where: { destinationId: d.id, eventName: { in: [...GOAL_EVENT_NAMES] } } });
+    const conversions = await db.conversion.findMany({ where: { id: { in: rows.map((r) => r.conversionId) } } });
+    const sourceOf = new Map(conversions.map((c) => [c.id, (JSON.parse(c.payload) as CanonicalConversion).goal?.source ?? "?"]));
+    const received = STANDIN_KINDS.includes(kind as StandinKind) ? standins.received(kind as StandinKind) : [];
+    const lines: string[] = [];
+    for (const [source, goal] of Object.entries(mapping)) {
+      const mine = rows.filter((r) => sourceOf.get(r.conversionId) === source);
+      if (mine.length !== 1) {
+        problems.push(`${kind}: ${source} → ${goal} has ${mine.length} deliveries (expected 1)`);
+        lines.push(`${source} → ${goal}: ${mine.length} deliveries`);
+        continue;
+      }
+      const r = mine[0]!;
+      const platformName = adapter?.eventName(r.eventName as GoalEventName) ?? null;
+      if (r.status === "delivered") {
+        const got = received.some((e) => e.eventName === platformName && (e.eventId === r.eventId || JSON.stringify(e.body).includes(r.eventId)));
+        if (!got) problems.push(`${kind}: ${source} delivered as ${platformName} but the stand-in has no such event ${r.eventId}`);
+        lines.push(`${source} → ${r.eventName} sent as "${platformName}"`);
+      } else if (r.status === "skipped") {
+        lines.push(`${source} → ${r.eventName} skipped (${r.lastError ?? "no reason"})`);
+      } else {
+        problems.push(`${kind}: ${source} → ${goal} is ${r.status}: ${r.lastError ?? ""}`);
+        lines.push(`${source} → ${r.eventName} ${r.status}`);
+      }
+    }
+    const stray = rows.filter((r) => !Object.prototype.hasOwnProperty.call(mapping, sourceOf.get(r.conversionId) ?? ""));
+    for (const r of stray) problems.push(`${kind}: a ${r.eventName} delivery (${r.eventId}) for ${sourceOf.get(r.conversionId)}, which it does not map`);
+    out.push({ kind, lines: lines.length ? lines : ["no goals mapped"] });
+  }
+  return out;
 }
 
 export function printSummary(s: Summary, ms: number): void {
@@ -367,7 +517,9 @@ export function printSummary(s: Summary, ms: number): void {
     const cov = Object.entries(d.coverage).map(([k, v]) => `${k} ${v}`).join(", ");
     console.log(`  ${d.kind.padEnd(12)} ${String(d.delivered).padStart(9)} ${String(d.skipped).padStart(8)} ${String(d.retried).padStart(8)} ${String(d.failed).padStart(7)} ${String(d.deduplicated).padStart(6)}  ${cov}`);
   }
-  console.log("\n  why deliveries were skipped:");
-  for (const [reason, n] of Object.entries(s.skippedReasons).sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`    ${String(n).padStart(3)} × ${reason}`);
+  console.log("\n  why deliveries were skipped (every reason):");
+  for (const [reason, e] of Object.entries(s.skippedReasons).sort((a, b) => b[1].count - a[1].count)) console.log(`    ${String(e.count).padStart(3)} × ${reason}  [${e.kinds.join(", ")}]`);
+  console.log("\n== Custom goals (storefront custom:newsletter_signup, customers/create)");
+  for (const g of s.goals) console.log(`  ${g.kind.padEnd(12)} ${g.lines.join("; ")}`);
   console.log(`\ndemo finished in ${(ms / 1000).toFixed(1)} s${s.problems.length ? ` with ${s.problems.length} problem(s)` : ", everything accounted for"}`);
 }
