@@ -127,7 +127,11 @@ export async function openAdmin(appUrl: string, shop: string, opts: { token?: st
     }
   });
   page.on("requestfailed", (r) => {
-    if (r.url().startsWith(appUrl)) problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
+    // Remix's route discovery fetches /__manifest for the links a page renders; a navigation
+    // that starts meanwhile aborts that fetch (net::ERR_ABORTED). That is the browser leaving
+    // the page, not the app failing; any other failure, or a manifest that errors, still counts.
+    const abortedDiscovery = new URL(r.url()).pathname === "/__manifest" && r.failure()?.errorText === "net::ERR_ABORTED";
+    if (r.url().startsWith(appUrl) && !abortedDiscovery) problems.push(`failed: ${r.url()} ${r.failure()?.errorText ?? ""}`);
     else aborted.push(r.url());
   });
   page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));

@@ -45,7 +45,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
     const [only] = events;
     if (events.length > 1 || only === undefined) return { kind: "skip", reason: "adjustments are uploaded one per request" };
     if (GOOGLE_ADS_EVENT_NAMES[only.name] === null) {
-      return { kind: "skip", reason: `Google Ads uploads purchases and their adjustments only, not "${only.name}"` };
+      return { kind: "skip", reason: `Google Ads uploads purchases only, not "${only.name}"` };
     }
     return buildAdjustmentRequest(only, config, ctx, headers);
   }
