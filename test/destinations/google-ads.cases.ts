@@ -63,6 +63,13 @@ const { gclid: _gclid, ...WITHOUT_CLICK_ID } = CONVERSION;
 
 export const buildCases: BuildCase<GoogleAdsConfig>[] = [
   {
+    name: "two orders from one click in the same second → the batch is refused, so each goes alone",
+    events: [buildConversion(), buildConversion({ eventId: "purchase-5975031431999", orderId: "5975031431999" })],
+    config: CONFIG,
+    ctx: buildContext(),
+    expected: { kind: "skip", reason: "two conversions with the same click and time go in separate requests" },
+  },
+  {
     name: "custom goals and the issue 13 storefront steps are not uploaded (one conversion action, for purchases)",
     events: [buildConversion({ name: "lead", eventId: "sh-0a1b2c3d-lead", goal: { source: "quote_request" } })],
     config: CONFIG,

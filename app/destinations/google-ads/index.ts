@@ -50,6 +50,7 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
     return buildAdjustmentRequest(only, config, ctx, headers);
   }
   const conversions: ClickConversion[] = [];
+  const clicks = new Set<string>();
   for (const conversion of events) {
     if (ctx.now - conversion.occurredAt > GOOGLE_ADS_MAX_EVENT_AGE_MS) {
       return { kind: "skip", reason: "older than Google Ads' 90-day click-through window" };
@@ -58,6 +59,16 @@ function buildRequest(events: readonly CanonicalConversion[], config: GoogleAdsC
     // each alone); the sender settles unsendable events before batching, so this is rare.
     const clickConversion = mapConversion(conversion, config, ctx);
     if (clickConversion === undefined) return { kind: "skip", reason: unsendableReason(conversion, config) ?? "cannot be uploaded" };
+    // Google refuses a second conversion with the same click and conversion_date_time in one
+    // request (DUPLICATE_CLICK_CONVERSION_IN_REQUEST, which would fail it for good); alone, it
+    // gets the answer for that pair (README "Errors"). Two orders from one click in the same
+    // second refuse the batch, and the sender sends each alone.
+    const click = clickConversion.gclid ?? clickConversion.gbraid ?? clickConversion.wbraid;
+    if (click !== undefined) {
+      const key = `${click}|${clickConversion.conversionDateTime}`;
+      if (clicks.has(key)) return { kind: "skip", reason: "two conversions with the same click and time go in separate requests" };
+      clicks.add(key);
+    }
     conversions.push(clickConversion);
   }
 
