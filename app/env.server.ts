@@ -86,6 +86,15 @@ export const EnvSchema = z
      * https://oauth2.googleapis.com (token endpoint). Refused in production.
      */
     GOOGLE_OAUTH_BASE_URL: url.optional(),
+    /**
+     * The app's LinkedIn developer app (Conversions API product, approved for programmatic
+     * refresh tokens, with {SHOPIFY_APP_URL}/oauth/linkedin/callback as a redirect URL).
+     * Unset: the LinkedIn form asks for a pasted access token (ADR 0036/0045). Both or neither.
+     */
+    LINKEDIN_OAUTH_CLIENT_ID: z.string().trim().min(1).optional(),
+    LINKEDIN_OAUTH_CLIENT_SECRET: z.string().trim().min(1).optional(),
+    /** Local stand-in replacing https://www.linkedin.com/oauth/v2/*. Refused in production. */
+    LINKEDIN_OAUTH_BASE_URL: url.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && isExampleKey(env.ENCRYPTION_KEY)) {
@@ -105,6 +114,17 @@ export const EnvSchema = z
     if ((env.GOOGLE_OAUTH_CLIENT_ID === undefined) !== (env.GOOGLE_OAUTH_CLIENT_SECRET === undefined)) {
       const missing = env.GOOGLE_OAUTH_CLIENT_ID === undefined ? "GOOGLE_OAUTH_CLIENT_ID" : "GOOGLE_OAUTH_CLIENT_SECRET";
       ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other half of the Google OAuth client is set" });
+    }
+    if ((env.LINKEDIN_OAUTH_CLIENT_ID === undefined) !== (env.LINKEDIN_OAUTH_CLIENT_SECRET === undefined)) {
+      const missing = env.LINKEDIN_OAUTH_CLIENT_ID === undefined ? "LINKEDIN_OAUTH_CLIENT_ID" : "LINKEDIN_OAUTH_CLIENT_SECRET";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required when the other half of the LinkedIn OAuth client is set" });
+    }
+    if (env.NODE_ENV === "production" && env.LINKEDIN_OAUTH_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["LINKEDIN_OAUTH_BASE_URL"],
+        message: "is refused when NODE_ENV=production (stand-ins are for tests and the demo only)",
+      });
     }
     if (env.NODE_ENV === "production" && env.GOOGLE_OAUTH_BASE_URL) {
       ctx.addIssue({

@@ -4,6 +4,7 @@ import { decodeKey, env } from "~/env.server";
 import { log } from "~/lib/logger.server";
 import { verifyEncryptionKey } from "~/services/key-check.server";
 import { googleAppConfig } from "~/services/google-ads-auth.server";
+import { linkedinAppConfig } from "~/services/linkedin-auth.server";
 import { setRemoteNotifier, WORK_CHANNEL } from "~/lib/signals.server";
 import { startWorker, type WorkerHandle } from "./worker.server";
 
@@ -41,6 +42,7 @@ export async function boot(): Promise<BootResult> {
         log: log.child({ component: "worker" }),
         baseUrls: e.DESTINATION_BASE_URLS,
         google: googleAppConfig(e),
+        linkedin: linkedinAppConfig(e),
         workerId: `w-${process.pid}-${randomUUID().slice(0, 8)}`,
         pollMs: e.WORKER_POLL_MS,
         listenUrl: provider === "postgres" ? e.DATABASE_URL : undefined,

@@ -4,6 +4,7 @@ import type { Logger } from "~/lib/logger.server";
 import { onWork } from "~/lib/signals.server";
 import { startDeliveryPump } from "~/services/deliver.server";
 import type { GoogleAppConfig } from "~/services/google-ads-auth.server";
+import type { LinkedInAppConfig } from "~/services/linkedin-auth.server";
 import { processPixelEventsTick } from "~/services/visits.server";
 import { processWebhooksTick } from "~/services/process-webhooks.server";
 import { runRetentionSweep } from "~/services/retention.server";
@@ -37,6 +38,8 @@ export interface WorkerOptions {
   diagnosticsEveryMs?: number;
   /** The app's Google OAuth client and developer token (Google Ads, ADR 0030). */
   google?: GoogleAppConfig;
+  /** The app's LinkedIn OAuth client (ADR 0045). */
+  linkedin?: LinkedInAppConfig;
   /**
    * Target length of one pixel pass: SQLite 4 ms (synchronous work on the web loop),
    * PostgreSQL 20 ms (what a webhook arriving meanwhile waits at most, about).
@@ -104,7 +107,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
   const listener = opts.listenUrl ? listenForWork(opts.listenUrl, opts.log) : null;
   const retentionEveryMs = opts.retentionEveryMs ?? 3_600_000;
   let lastSweep = now();
-  const adminHandlers = adminJobHandlersFor({ key: opts.key, baseUrls: opts.baseUrls, timeoutMs: opts.timeoutMs, google: opts.google });
+  const adminHandlers = adminJobHandlersFor({ key: opts.key, baseUrls: opts.baseUrls, timeoutMs: opts.timeoutMs, google: opts.google, linkedin: opts.linkedin });
   const diagnosticsEveryMs = opts.diagnosticsEveryMs ?? DIAGNOSTICS_EVERY_MS;
   // Which destinations are due for a read is looked at every few minutes (and at start).
   let lastDiagnosticsCheck = -Infinity;

@@ -35,6 +35,8 @@ import { formatUtc } from "~/components/format";
 import { orderKindLabel } from "~/core/orders/order-kind-labels";
 import { disconnectGoogleAds, googleAdsPanel, googleAuthDeps, startGoogleAdsConnect } from "~/services/google-ads-auth.server";
 import { GoogleAdsConnection } from "~/components/google-ads-connection";
+import { LinkedInConnection } from "~/components/linkedin-connection";
+import { disconnectLinkedIn, linkedinAuthDeps, linkedinPanel, startLinkedInConnect } from "~/services/linkedin-auth.server";
 
 function kindOf(params: Record<string, string | undefined>) {
   const parsed = DestinationKindSchema.safeParse(params.kind);
@@ -46,10 +48,14 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { session } = await authenticate.admin(request);
   const kind = kindOf(params);
   const form = await loadDestinationForm(destinationAdminDeps(), session.shop, kind);
-  return { ...form, google: kind === "google-ads" ? await googleAdsPanel(googleAuthDeps(), session.shop) : null };
+  return {
+    ...form,
+    google: kind === "google-ads" ? await googleAdsPanel(googleAuthDeps(), session.shop) : null,
+    linkedin: kind === "linkedin" ? await linkedinPanel(linkedinAuthDeps(), session.shop) : null,
+  };
 };
 
-const IntentSchema = z.object({ intent: z.enum(["save", "test", "google-connect", "google-disconnect"]) });
+const IntentSchema = z.object({ intent: z.enum(["save", "test", "google-connect", "google-disconnect", "linkedin-connect", "linkedin-disconnect"]) });
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { session } = await authenticate.admin(request);
@@ -67,6 +73,14 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   if (intent.data.intent === "google-disconnect") {
     await disconnectGoogleAds(googleAuthDeps(), session.shop);
     return { intent: "google-disconnect" as const, at };
+  }
+  if (intent.data.intent === "linkedin-connect") {
+    const start = startLinkedInConnect(linkedinAuthDeps(), session.shop);
+    return start.kind === "redirect" ? { intent: "linkedin-connect" as const, url: start.url, at } : { intent: "invalid" as const, message: start.message, at };
+  }
+  if (intent.data.intent === "linkedin-disconnect") {
+    await disconnectLinkedIn(linkedinAuthDeps(), session.shop);
+    return { intent: "linkedin-disconnect" as const, at };
   }
   const saved = await saveDestinationForm(deps, session.shop, kind, form.data);
   return saved.kind === "saved"
@@ -285,6 +299,9 @@ export default function DestinationSettings() {
             )}
             {actionData?.intent === "invalid" && <Banner tone="critical" title={actionData.message} />}
             {data.google && <GoogleAdsConnection panel={data.google} connectUrl={actionData?.intent === "google-connect" ? actionData.url : undefined} busy={submittingIntent === "google-connect"} />}
+            {data.linkedin?.configured && (
+              <LinkedInConnection panel={data.linkedin} connectUrl={actionData?.intent === "linkedin-connect" ? actionData.url : undefined} busy={submittingIntent === "linkedin-connect"} />
+            )}
             <Form method="post" key={formKey}>
               <input type="hidden" name="intent" value="save" />
               <BlockStack gap="400">

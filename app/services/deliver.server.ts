@@ -24,6 +24,7 @@ import { sendRequest, type SendResult } from "~/lib/http-sender.server";
 import type { Logger } from "~/lib/logger.server";
 import { prepareCredentials, type PreparedCredentials } from "./destination-credentials.server";
 import type { GoogleAppConfig } from "./google-ads-auth.server";
+import type { LinkedInAppConfig } from "./linkedin-auth.server";
 
 export interface DeliverDeps {
   db: Db;
@@ -48,6 +49,8 @@ export interface DeliverDeps {
   claimLimit?: number;
   /** The app's Google OAuth client and developer token (Google Ads access tokens, ADR 0030). */
   google?: GoogleAppConfig;
+  /** The app's LinkedIn OAuth client (LinkedIn access tokens, ADR 0045). */
+  linkedin?: LinkedInAppConfig;
 }
 
 /** Renews a credential the platform refused (401), at most once per request. */

@@ -8,6 +8,7 @@ import { buildSampleConversion } from "~/core/conversions/sample-conversion";
 import type { DestinationAdapter, DestinationKind, EventOutcome, HttpRequestSpec } from "~/destinations/destination";
 import { DESTINATION_KINDS, trimForLog } from "~/destinations/destination";
 import { configFields, type ConfigField } from "~/destinations/form-fields";
+import { LINKEDIN_APP_SUPPLIED_FIELDS, LINKEDIN_PASTE_TOKEN_MESSAGE } from "~/destinations/linkedin/config";
 import { DestinationPolicySchema, POLICY_ORDER_KINDS, defaultPolicy, type DestinationPolicy } from "~/destinations/policy";
 import { destinations as registry } from "~/destinations/registry";
 import {
@@ -24,6 +25,7 @@ import { sendRequest } from "~/lib/http-sender.server";
 import { redactHeaderSecrets, redactPayload, redactUrlSecrets, scrubSecrets } from "~/core/logs/redact";
 import { prepareCredentials } from "./destination-credentials.server";
 import { googleAppConfig, type GoogleAppConfig } from "./google-ads-auth.server";
+import { linkedinAppConfig, type LinkedInAppConfig } from "./linkedin-auth.server";
 
 /**
  * The admin's destinations pages: list every platform with its state, load and save
@@ -42,11 +44,12 @@ export interface DestinationAdminDeps {
   send?: typeof sendRequest;
   timeoutMs?: number;
   google?: GoogleAppConfig;
+  linkedin?: LinkedInAppConfig;
 }
 
 export function destinationAdminDeps(): DestinationAdminDeps {
   const e = env();
-  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS, google: googleAppConfig(e) };
+  return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), baseUrls: e.DESTINATION_BASE_URLS, google: googleAppConfig(e), linkedin: linkedinAppConfig(e) };
 }
 
 export const DestinationKindSchema = z.enum(DESTINATION_KINDS);
@@ -167,11 +170,23 @@ export function goalsFromForm(form: Record<string, string>): { goals: Record<str
   return { goals, errors };
 }
 
+/**
+ * The adapter's form fields for this server. LinkedIn's access token is app-supplied (from the
+ * OAuth grant) when the server has a LinkedIn app, and a required pasted field when not (ADR 0045).
+ */
+function formFields(deps: Pick<DestinationAdminDeps, "linkedin">, adapter: DestinationAdapter<unknown>): ConfigField[] {
+  const fields = configFields(adapter);
+  if (adapter.kind !== "linkedin") return fields;
+  const supplied = new Set<string>(LINKEDIN_APP_SUPPLIED_FIELDS);
+  if (deps.linkedin?.oauth) return fields.filter((f) => !supplied.has(f.key));
+  return fields.map((f) => (supplied.has(f.key) ? { ...f, required: true } : f));
+}
+
 /** What the form shows: derived from the adapter, filled with the shop's saved settings. No secret values. */
 export async function loadDestinationForm(deps: DestinationAdminDeps, shop: string, kind: DestinationKind): Promise<DestinationFormData> {
   const adapter = adapterOf(kind);
   const rec = await getDestinationByKind(deps.db, deps.key, shop, kind);
-  const fields = configFields(adapter);
+  const fields = formFields(deps, adapter);
   const values: Record<string, string> = {};
   for (const f of fields) {
     if (f.control.type === "secret") continue;
@@ -236,7 +251,8 @@ export async function saveDestinationForm(
   const adapter = adapterOf(kind);
   const existing = await getDestinationByKind(deps.db, deps.key, shop, kind);
   const candidate: Record<string, unknown> = {};
-  for (const f of configFields(adapter)) {
+  const fields = formFields(deps, adapter);
+  for (const f of fields) {
     const raw = form[`config.${f.key}`];
     if (f.control.type === "secret") {
       const typed = raw?.trim() ?? "";
@@ -261,6 +277,12 @@ export async function saveDestinationForm(
       fieldErrors[name] ??= issue.message;
     }
   }
+  // A required app credential the schema leaves optional (LinkedIn without an OAuth app).
+  for (const f of fields) {
+    if (config.success && f.required && f.control.type === "secret" && !(config.data as Record<string, unknown>)[f.key]) {
+      fieldErrors[`config.${f.key}`] ??= adapter.kind === "linkedin" ? LINKEDIN_PASTE_TOKEN_MESSAGE : "Required";
+    }
+  }
   const goals = goalsFromForm(form);
   Object.assign(fieldErrors, goals.errors);
   const policy = DestinationPolicySchema.safeParse({
@@ -275,7 +297,7 @@ export async function saveDestinationForm(
   if (!policy.success) {
     for (const issue of policy.error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;
   }
-  if (!config.success || !policy.success || Object.keys(goals.errors).length > 0) return { kind: "invalid", fieldErrors };
+  if (!config.success || !policy.success || Object.keys(fieldErrors).length > 0) return { kind: "invalid", fieldErrors };
   const saved = await saveDestination(deps.db, deps.key, {
     shop,
     id: existing?.id,

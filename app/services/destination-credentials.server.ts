@@ -1,11 +1,13 @@
 import type { DestinationRecord } from "~/data/destinations.server";
 import type { GoogleAdsConfig } from "~/destinations/google-ads/config";
+import type { LinkedInConfig } from "~/destinations/linkedin/config";
 import { prepareGoogleAdsConfig, type GoogleAuthDeps } from "./google-ads-auth.server";
+import { prepareLinkedInConfig, type LinkedInAppConfig } from "./linkedin-auth.server";
 
 /**
  * Credentials the app supplies to a destination's config just before a request is built
- * (ADR 0030): today Google Ads' OAuth access token and developer token. Every platform
- * without app-supplied credentials gets its config back unchanged.
+ * (ADR 0030, ADR 0045): Google Ads' OAuth access token and developer token, LinkedIn's OAuth
+ * access token. Every platform without app-supplied credentials gets its config back unchanged.
  *
  * - ready: send with `config`; when the platform refuses the credential (401), `renew()`
  *   forgets the refused token and returns a fresh one (once per request).
@@ -17,10 +19,17 @@ export type PreparedCredentials =
   | { kind: "pause"; reason: string }
   | { kind: "wait"; reason: string; afterMs: number };
 
-export async function prepareCredentials(deps: GoogleAuthDeps, dest: Pick<DestinationRecord, "kind" | "shop">, config: unknown): Promise<PreparedCredentials> {
-  if (dest.kind !== "google-ads") return { kind: "ready", config };
+export type CredentialDeps = GoogleAuthDeps & { linkedin?: LinkedInAppConfig };
+
+type Prepared = { kind: "ready"; config: unknown; version: number | null } | { kind: "pause"; reason: string } | { kind: "wait"; reason: string; afterMs: number };
+
+export async function prepareCredentials(deps: CredentialDeps, dest: Pick<DestinationRecord, "kind" | "shop">, config: unknown): Promise<PreparedCredentials> {
+  let fill: (rejectedVersion?: number) => Promise<Prepared>;
+  if (dest.kind === "google-ads") fill = (rejectedVersion) => prepareGoogleAdsConfig(deps, dest.shop, config as GoogleAdsConfig, { rejectedVersion });
+  else if (dest.kind === "linkedin") fill = (rejectedVersion) => prepareLinkedInConfig(deps, dest.shop, config as LinkedInConfig, { rejectedVersion });
+  else return { kind: "ready", config };
   const prepare = async (rejectedVersion?: number): Promise<PreparedCredentials> => {
-    const prepared = await prepareGoogleAdsConfig(deps, dest.shop, config as GoogleAdsConfig, { rejectedVersion });
+    const prepared = await fill(rejectedVersion);
     if (prepared.kind !== "ready") return prepared;
     const version = prepared.version;
     return { kind: "ready", config: prepared.config, renew: version === null ? undefined : () => prepare(version) };

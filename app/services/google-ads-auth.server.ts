@@ -17,21 +17,11 @@ import {
   type GoogleOAuthClient,
 } from "~/destinations/google-ads/oauth";
 import { getDestinationByKind, resumeDestination } from "~/data/destinations.server";
-import {
-  deleteGrant,
-  forgetAccessToken,
-  getGrant,
-  getGrantStatus,
-  markGrantRevoked,
-  releaseRefreshLease,
-  saveGrant,
-  storeRefreshedToken,
-  takeRefreshLease,
-  type OAuthGrantStatus,
-} from "~/data/oauth-grants.server";
+import { deleteGrant, getGrant, getGrantStatus, saveGrant, type OAuthGrantStatus } from "~/data/oauth-grants.server";
 import { sendRequest } from "~/lib/http-sender.server";
 import { log, type Logger } from "~/lib/logger.server";
 import { signOAuthState, verifyOAuthState } from "~/lib/oauth-state.server";
+import { grantAccessToken, type AccessToken, type GrantProvider } from "./oauth-grant-token.server";
 
 /**
  * Google Ads' OAuth connection (ADR 0030): the consent flow, the stored grant, and an access
@@ -48,14 +38,6 @@ export const GOOGLE_ADS_STATE_PURPOSE = "google-ads";
 export const GOOGLE_ADS_CALLBACK_PATH = "/oauth/google-ads/callback";
 /** Pause reasons that start with this are lifted by a successful reconnect. */
 export const RECONNECT_REASON = "Reconnect Google Ads";
-
-/** How long a refresh may hold the grant before another worker may take over. */
-const REFRESH_LEASE_MS = 30_000;
-/** Rows wait this long when Google's token endpoint is unavailable. */
-const TOKEN_ENDPOINT_RETRY_MS = 60_000;
-/** Polls (real time) while another process refreshes the same grant. */
-const LEASE_POLLS = 40;
-const LEASE_POLL_MS = 25;
 
 export interface GoogleAppConfig {
   /** null: the app has no Google OAuth client configured (GOOGLE_OAUTH_CLIENT_ID/SECRET). */
@@ -93,14 +75,21 @@ export function googleAuthDeps(): GoogleAuthDeps {
   return { db: prisma(), key: decodeKey(e.ENCRYPTION_KEY)!, now: () => Date.now(), google: googleAppConfig(e), baseUrls: e.DESTINATION_BASE_URLS, log };
 }
 
-export type AccessToken =
-  | { kind: "token"; accessToken: string; version: number }
-  | { kind: "not-connected"; reason: string }
-  | { kind: "reconnect"; reason: string }
-  | { kind: "wait"; reason: string; afterMs: number };
+export type { AccessToken } from "./oauth-grant-token.server";
 
-const inflight = new Map<string, Promise<AccessToken>>();
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+function googleProvider(deps: GoogleAuthDeps): GrantProvider {
+  const oauth = deps.google?.oauth ?? null;
+  return {
+    provider: GOOGLE_PROVIDER,
+    label: "Google",
+    reconnectReason: RECONNECT_REASON,
+    notConnected: "Google Ads is not connected",
+    refreshRequest: oauth === null ? null : (refreshToken) => refreshRequest(oauth, refreshToken),
+    notConfigured: "GOOGLE_OAUTH_CLIENT_ID/GOOGLE_OAUTH_CLIENT_SECRET are not set: cannot refresh the Google access token",
+    classify: classifyTokenResponse,
+    usable: accessTokenUsable,
+  };
+}
 
 /**
  * A usable access token for the shop's Google Ads grant. `rejectedVersion`: Google refused the
@@ -108,70 +97,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  * in this process share one look-up/refresh.
  */
 export async function googleAdsAccessToken(deps: GoogleAuthDeps, shop: string, opts: { rejectedVersion?: number } = {}): Promise<AccessToken> {
-  for (let i = 0; i < 3; i++) {
-    const running = inflight.get(shop);
-    if (running) {
-      const joined = await running;
-      // A look-up that began before the 401 may hand back the refused token: look again.
-      if (opts.rejectedVersion !== undefined && joined.kind === "token" && joined.version === opts.rejectedVersion) continue;
-      return joined;
-    }
-    const started = obtain(deps, shop, opts).finally(() => inflight.delete(shop));
-    inflight.set(shop, started);
-    return started;
-  }
-  return obtain(deps, shop, opts);
-}
-
-async function obtain(deps: GoogleAuthDeps, shop: string, opts: { rejectedVersion?: number }): Promise<AccessToken> {
-  const oauth = deps.google?.oauth ?? null;
-  const send = deps.send ?? sendRequest;
-  for (let polls = 0; polls < LEASE_POLLS; polls++) {
-    const grant = await getGrant(deps.db, deps.key, shop, GOOGLE_PROVIDER);
-    if (grant === null) return { kind: "not-connected", reason: `${RECONNECT_REASON}: Google Ads is not connected` };
-    if (grant.status === "revoked") return { kind: "reconnect", reason: `${RECONNECT_REASON}: Google refused the stored authorisation (${grant.problem ?? "revoked"})` };
-    if (opts.rejectedVersion === grant.version) {
-      await forgetAccessToken(deps.db, grant.id, grant.version);
-      continue;
-    }
-    const now = deps.now();
-    if (grant.accessToken !== "" && accessTokenUsable(grant.accessExpiresAt?.getTime() ?? null, now)) {
-      return { kind: "token", accessToken: grant.accessToken, version: grant.version };
-    }
-    if (oauth === null) return { kind: "wait", reason: "GOOGLE_OAUTH_CLIENT_ID/GOOGLE_OAUTH_CLIENT_SECRET are not set: cannot refresh the Google access token", afterMs: TOKEN_ENDPOINT_RETRY_MS };
-    if (!(await takeRefreshLease(deps.db, grant.id, grant.version, new Date(now), REFRESH_LEASE_MS))) {
-      // Another process is refreshing this grant (or the row just moved): read it again shortly.
-      await sleep(LEASE_POLL_MS);
-      continue;
-    }
-    const leased = grant.version + 1;
-    const result = await send(refreshRequest(oauth, grant.refreshToken), { timeoutMs: deps.timeoutMs ?? 10_000 });
-    if (result.kind === "network-error") {
-      await releaseRefreshLease(deps.db, grant.id, leased);
-      return { kind: "wait", reason: `Google token endpoint unreachable: ${result.error}`, afterMs: TOKEN_ENDPOINT_RETRY_MS };
-    }
-    const outcome = classifyTokenResponse(result.response, deps.now());
-    if (outcome.kind === "token") {
-      const stored = await storeRefreshedToken(deps.db, deps.key, grant.id, leased, {
-        accessToken: outcome.accessToken,
-        accessExpiresAt: new Date(outcome.expiresAt),
-        refreshToken: outcome.refreshToken,
-      });
-      if (stored) {
-        deps.log?.info("google access token refreshed", { shop });
-        return { kind: "token", accessToken: outcome.accessToken, version: leased + 1 };
-      }
-      continue; // a reconnect replaced the grant meanwhile: use the new one
-    }
-    if (outcome.kind === "revoked") {
-      await markGrantRevoked(deps.db, grant.id, leased, outcome.reason);
-      deps.log?.warn("google grant revoked; destination needs reconnecting", { shop, reason: outcome.reason });
-      return { kind: "reconnect", reason: `${RECONNECT_REASON}: Google refused the stored authorisation (${outcome.reason})` };
-    }
-    await releaseRefreshLease(deps.db, grant.id, leased);
-    return { kind: "wait", reason: outcome.reason, afterMs: TOKEN_ENDPOINT_RETRY_MS };
-  }
-  return { kind: "wait", reason: "another process is refreshing the Google access token", afterMs: 5_000 };
+  return grantAccessToken(deps, googleProvider(deps), shop, opts);
 }
 
 export type PreparedGoogleAds =

@@ -20,6 +20,7 @@ import {
 import { sendRequest } from "~/lib/http-sender.server";
 import { prepareCredentials } from "./destination-credentials.server";
 import type { GoogleAppConfig } from "./google-ads-auth.server";
+import type { LinkedInAppConfig } from "./linkedin-auth.server";
 import type { Logger } from "~/lib/logger.server";
 import { notifyWork } from "~/lib/signals.server";
 import type { AdminJobHandler } from "./admin-job-handler";
@@ -51,6 +52,7 @@ export interface DiagnosticsReadDeps {
   key: Buffer;
   /** The app's Google OAuth client (ADR 0030): a Google Ads read uses the same fresh token as an upload. */
   google?: GoogleAppConfig;
+  linkedin?: LinkedInAppConfig;
   baseUrls?: Partial<Record<DestinationKind, string>>;
   timeoutMs?: number;
   send?: typeof sendRequest;
@@ -84,7 +86,7 @@ export async function readDestinationDiagnostics(
   if (!config.success) return save("error", { error: "The destination's settings are incomplete; save them again in Destinations." });
   // App-supplied credentials (Google Ads' OAuth access token), fetched or refreshed as for a send.
   const credentials = await prepareCredentials(
-    { db: deps.db, key: deps.key, now: () => deps.now.getTime(), google: deps.google, log: deps.log, send: deps.send, timeoutMs: deps.timeoutMs, baseUrls: deps.baseUrls },
+    { db: deps.db, key: deps.key, now: () => deps.now.getTime(), google: deps.google, linkedin: deps.linkedin, log: deps.log, send: deps.send, timeoutMs: deps.timeoutMs, baseUrls: deps.baseUrls },
     dest,
     config.data,
   );

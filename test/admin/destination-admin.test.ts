@@ -189,6 +189,21 @@ describe("destinations admin service against the stand-ins", () => {
     expect(other).toEqual({ kind: "invalid", fieldErrors: { "config.accessToken": "Paste the conversion access token from Ads Manager" } });
   });
 
+  it("LinkedIn: the pasted token is required without a LinkedIn app and app-supplied with one (ADR 0045)", async () => {
+    const kind = "linkedin" as const;
+    const LI_SHOP = "linkedin-oauth-form.myshopify.com";
+    const noToken = formFor(kind, { "config.accessToken": "" });
+    expect(await saveDestinationForm(deps, LI_SHOP, kind, noToken)).toEqual({
+      kind: "invalid",
+      fieldErrors: { "config.accessToken": "Paste the LinkedIn access token (scopes rw_conversions, r_ads)" },
+    });
+    expect((await loadDestinationForm(deps, LI_SHOP, kind)).fields.find((f) => f.key === "accessToken")?.required).toBe(true);
+    const withApp = { ...deps, linkedin: { oauth: { clientId: "cid", clientSecret: "secret", redirectUri: "https://trueline.test/oauth/linkedin/callback" } } };
+    expect((await loadDestinationForm(withApp, LI_SHOP, kind)).fields.map((f) => f.key)).not.toContain("accessToken");
+    const saved = await saveDestinationForm(withApp, LI_SHOP, kind, noToken);
+    expect(saved.kind).toBe("saved");
+  });
+
   it("reports policy and config problems by input name", async () => {
     const result = await saveDestinationForm(deps, OTHER_SHOP, "meta", formFor("meta", { "config.pixelId": "abc", currency: "bitcoin" }));
     expect(result.kind).toBe("invalid");

@@ -3,8 +3,9 @@ import type { Db, DbProvider } from "~/db.server";
 import type { DestinationKind } from "~/destinations/destination";
 import { startWorker, type WorkerHandle } from "~/jobs/worker.server";
 import { createLogger } from "~/lib/logger.server";
-import { GOOGLE_OAUTH_CREDENTIALS, startStandins, STANDIN_KINDS, type StandinKind, type Standins } from "../standins";
+import { GOOGLE_OAUTH_CREDENTIALS, LINKEDIN_OAUTH_CREDENTIALS, startStandins, STANDIN_KINDS, type StandinKind, type Standins } from "../standins";
 import type { GoogleAppConfig } from "~/services/google-ads-auth.server";
+import type { LinkedInAppConfig } from "~/services/linkedin-auth.server";
 import { startApp, type RunningApp } from "../support/app-server";
 import { createTestDatabase } from "../support/databases";
 import { TEST_API_SECRET, TEST_SHOP, testDbKind } from "../support/env";
@@ -61,14 +62,20 @@ export interface RigOptions {
   seed?: number;
   /** Clock start (default: real now; storefront rows are queued on the real clock, so never start earlier). */
   start?: number;
+  /** Give the server and worker a LinkedIn OAuth app (pointed at the LinkedIn stand-in; ADR 0045). */
+  linkedinOAuth?: boolean;
 }
 
 /** Where the test server's Google OAuth callback claims to live (SHOPIFY_APP_URL of startApp). */
 export const RIG_GOOGLE_REDIRECT_URI = "https://trueline.test/oauth/google-ads/callback";
+/** Where the test server's LinkedIn OAuth callback claims to live. */
+export const RIG_LINKEDIN_REDIRECT_URI = "https://trueline.test/oauth/linkedin/callback";
 
 export interface Rig {
   /** The Google OAuth client the worker and the web server use (pointed at the Google Ads stand-in). */
   google: GoogleAppConfig;
+  /** The LinkedIn OAuth client (oauth null unless `linkedinOAuth`). */
+  linkedin: LinkedInAppConfig;
   db: Db;
   provider: DbProvider;
   databaseUrl: string;
@@ -133,6 +140,11 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       baseUrlOverride: standins.urls["google-ads"],
     },
   };
+  const linkedin: LinkedInAppConfig = {
+    oauth: opts.linkedinOAuth
+      ? { clientId: LINKEDIN_OAUTH_CREDENTIALS.clientId, clientSecret: LINKEDIN_OAUTH_CREDENTIALS.clientSecret, redirectUri: RIG_LINKEDIN_REDIRECT_URI, baseUrlOverride: standins.urls.linkedin }
+      : null,
+  };
   const app = await startApp({
     databaseUrl: database.url,
     env: {
@@ -141,6 +153,9 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       GOOGLE_OAUTH_CLIENT_ID: GOOGLE_OAUTH_CREDENTIALS.clientId,
       GOOGLE_OAUTH_CLIENT_SECRET: GOOGLE_OAUTH_CREDENTIALS.clientSecret,
       GOOGLE_OAUTH_BASE_URL: standins.urls["google-ads"],
+      ...(linkedin.oauth
+        ? { LINKEDIN_OAUTH_CLIENT_ID: linkedin.oauth.clientId, LINKEDIN_OAUTH_CLIENT_SECRET: linkedin.oauth.clientSecret, LINKEDIN_OAUTH_BASE_URL: linkedin.oauth.baseUrlOverride! }
+        : {}),
     },
   });
   const provider: DbProvider = testDbKind();
@@ -161,11 +176,13 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
       timeoutMs: opts.timeoutMs ?? 400,
       leaseMs: opts.leaseMs,
       google,
+      linkedin,
     });
   let worker: WorkerHandle = makeWorker();
 
   const rig: Rig = {
     google,
+    linkedin,
     db,
     provider,
     databaseUrl: database.url,

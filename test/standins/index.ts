@@ -54,6 +54,7 @@ export { TIKTOK_CREDENTIALS } from "./tiktok";
 export { GA4_CREDENTIALS } from "./ga4";
 export { GOOGLE_ADS_CREDENTIALS, GOOGLE_ADS_CONVERSION_ACTIONS } from "./google-ads";
 export { GOOGLE_OAUTH_CREDENTIALS, googleOAuth, revokeGoogleGrants } from "./google-oauth";
+export { LINKEDIN_OAUTH_CREDENTIALS, linkedinOAuth, revokeLinkedInGrants } from "./linkedin-oauth";
 export { PINTEREST_CREDENTIALS } from "./pinterest";
 export { SNAPCHAT_CREDENTIALS } from "./snapchat";
 export { MICROSOFT_CREDENTIALS } from "./microsoft";

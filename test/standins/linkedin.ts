@@ -26,6 +26,7 @@
  * There is no test mode: every accepted event is `test: false`.
  */
 import { clearTextProblem, DAY_MS, FUTURE_TOLERANCE_MS, hashProblem, isIso4217, isRecord } from "./checks";
+import { handleLinkedInOAuth, linkedinAccessTokenValid, linkedinOAuth } from "./linkedin-oauth";
 import { parseJson, type AcceptedEvent, type HandlerContext, type Outcome, type PlatformStandin, type Refusal, type Reply, type StandinRequest } from "./server";
 
 export const LINKEDIN_CREDENTIALS = {
@@ -109,10 +110,12 @@ function elementProblems(element: unknown, p: string, now: number): { status: nu
 }
 
 function handle(req: StandinRequest, ctx: HandlerContext): Outcome | null {
+  const oauth = handleLinkedInOAuth(req, ctx.now);
+  if (oauth !== null) return oauth;
   if (!/^\/rest\/conversionEvents\/?$/.test(req.pathname)) return null;
   if (req.method !== "POST") return { reply: liError(405, "METHOD_NOT_ALLOWED", "Method not allowed"), refused: [{ reason: `method ${req.method}`, body: null }] };
   const token = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ""))?.[1];
-  if (!ctx.credentialMatches("accessToken", token)) {
+  if (!ctx.credentialMatches("accessToken", token) && !linkedinAccessTokenValid(token, ctx.now)) {
     return {
       reply: liError(401, "INVALID_ACCESS_TOKEN", "Invalid access token", 65600),
       refused: [{ reason: token === undefined ? "Authorization Bearer header missing" : "access token invalid", body: null }],
@@ -157,6 +160,7 @@ export const linkedinStandin: PlatformStandin = {
   kind: "linkedin",
   credentials: { ...LINKEDIN_CREDENTIALS },
   handle,
+  reset: () => linkedinOAuth.reset(),
   statusReply: (status) => liError(status, status === 429 ? "TOO_MANY_REQUESTS" : "INTERNAL_SERVER_ERROR", status === 429 ? "Resource level throttle limit for calls to this resource is reached." : "Internal Server Error"),
   rateLimitReply: () => liError(429, "TOO_MANY_REQUESTS", "Resource level throttle limit for calls to this resource is reached."),
 };

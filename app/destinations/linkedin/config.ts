@@ -44,15 +44,18 @@ const OptionalRuleIdSchema = z
 export const LinkedInConfigSchema = z.object({
   /**
    * OAuth 2.0 access token of a member with a role on the ad account (3-legged flow, scopes
-   * rw_conversions and r_ads). Lives 60 days; see README "Access token" for how it is
-   * obtained and renewed. Sent as "Authorization: Bearer".
+   * rw_conversions and r_ads). Lives 60 days. When the server has a LinkedIn app
+   * (LINKEDIN_OAUTH_CLIENT_ID) and the merchant connected, the app fills it from the grant
+   * before each request (ADR 0045, app-supplied); otherwise the merchant pastes one (README
+   * "Access token"). Sent as "Authorization: Bearer".
    */
   accessToken: z
     .string()
     .trim()
-    .min(1, "Paste the LinkedIn access token (scopes rw_conversions, r_ads)")
     .max(4096)
-    .regex(/^\S+$/, "The access token cannot contain spaces"),
+    .regex(/^\S*$/, "The access token cannot contain spaces")
+    .optional()
+    .transform((v) => (v === "" ? undefined : v)),
   /** Conversion rule (conversionMethod CONVERSIONS_API, type PURCHASE) for orders. Required. */
   purchaseRuleId: RuleIdSchema,
   /** Optional rules for the storefront events; an event without a rule is not sent. */
@@ -65,6 +68,10 @@ export const LinkedInConfigSchema = z.object({
 export type LinkedInConfig = z.infer<typeof LinkedInConfigSchema>;
 
 export const LINKEDIN_SECRET_FIELDS = ["accessToken"] as const;
+/** Filled from the OAuth grant when the server has a LinkedIn app; asked in the form only when it has not. */
+export const LINKEDIN_APP_SUPPLIED_FIELDS = ["accessToken"] as const;
+/** Shown when no LinkedIn app is configured and no token was pasted. */
+export const LINKEDIN_PASTE_TOKEN_MESSAGE = "Paste the LinkedIn access token (scopes rw_conversions, r_ads)";
 
 /** Which config key holds the conversion rule for each canonical event LinkedIn takes. */
 export const RULE_KEY: Partial<Record<CanonicalEventName, keyof LinkedInConfig>> = {
