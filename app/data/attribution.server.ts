@@ -29,18 +29,18 @@ export async function sessionsOfProfileBetween(tx: Tx, shop: string, profileId: 
   return (await runnerOf(tx).all(SESSIONS_BETWEEN, [shop, profileId, from, to])).map(toSession);
 }
 
-const CREDIT_FIELDS = `"id", "shop", "orderId", "sessionId", "model", "weight", "revenue", "currency", "channel", "campaign", "orderAt", "createdAt"`;
+const CREDIT_FIELDS = `"id", "shop", "orderId", "sessionId", "model", "weight", "revenue", "currency", "channel", "campaign", "orderAt", "renewal", "createdAt"`;
 const INSERT_CREDITS = statement(
   "attribution.insert-credits",
   `INSERT INTO "AttributionCredit" (${CREDIT_FIELDS})
    SELECT json_extract(value, '$.id'), json_extract(value, '$.shop'), json_extract(value, '$.orderId'), json_extract(value, '$.sessionId'),
           json_extract(value, '$.model'), json_extract(value, '$.weight'), json_extract(value, '$.revenue'), json_extract(value, '$.currency'),
-          json_extract(value, '$.channel'), json_extract(value, '$.campaign'), json_extract(value, '$.orderAt'), json_extract(value, '$.createdAt')
+          json_extract(value, '$.channel'), json_extract(value, '$.campaign'), json_extract(value, '$.orderAt'), json_extract(value, '$.renewal'), json_extract(value, '$.createdAt')
    FROM json_each(?)`,
   `INSERT INTO "AttributionCredit" (${CREDIT_FIELDS})
-   SELECT "id", "shop", "orderId", "sessionId", "model", "weight", "revenue", "currency", "channel", "campaign", "orderAt", "createdAt"
+   SELECT "id", "shop", "orderId", "sessionId", "model", "weight", "revenue", "currency", "channel", "campaign", "orderAt", "renewal", "createdAt"
    FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "shop" text, "orderId" text, "sessionId" text, "model" text, "weight" double precision,
-        "revenue" text, "currency" text, "channel" text, "campaign" text, "orderAt" timestamp(3), "createdAt" timestamp(3))`,
+        "revenue" text, "currency" text, "channel" text, "campaign" text, "orderAt" timestamp(3), "renewal" boolean, "createdAt" timestamp(3))`,
 );
 
 /** Stores an order's credits (all models at once): one statement, the rows in one JSON parameter. */
@@ -52,7 +52,9 @@ export async function insertAttributionCredits(tx: Tx, rows: NewAttributionCredi
   const json = JSON.stringify(
     rows.map((r) => ({
       id: r.id ?? newId(), shop: r.shop, orderId: r.orderId, sessionId: r.sessionId, model: r.model, weight: r.weight, revenue: r.revenue,
-      currency: r.currency, channel: r.channel, campaign: r.campaign ?? null, orderAt: t(r.orderAt), createdAt: t(r.createdAt ?? now),
+      currency: r.currency, channel: r.channel, campaign: r.campaign ?? null, orderAt: t(r.orderAt),
+      // Every column of the row goes through the JSON: a field left out is silently its default.
+      renewal: r.renewal ?? false, createdAt: t(r.createdAt ?? now),
     })),
   );
   await runner.run(INSERT_CREDITS, [json]);
