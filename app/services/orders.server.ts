@@ -585,7 +585,9 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
         { customerId: f.customerId, emailHash: emailMatchKey(f.email) ?? null, phoneHash: phoneMatchKey(f.phone, f.billingAddress?.countryCode ?? undefined) ?? null, clientId: browser?.clientId ?? null },
         new Date(f.createdAt),
       );
-      const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [], ...(previous ? laterVersion(previous, f) : {}) };
+      // The same shape whichever version is stored first (a later version first, its older ones
+      // then ignored, must store what the versions in order store): replays converge (ADR 0005).
+      const facts: StoredOrderFacts = { ...f, refunds: previous?.refunds ?? [], ...(previous ? laterVersion(previous, f) : { restatements: [], edits: [] }) };
       // The events were read before the merge moved them: give them the profile they now belong to.
       const moved = new Set(identity.merged);
       const follow = (e: EventRow | null): EventRow | null => (e && e.profileId && moved.has(e.profileId) ? { ...e, profileId: identity.profileId } : e);

@@ -171,7 +171,13 @@ describe("shuffled triple replay converges on the state of one natural pass", ()
     }
     const natural = after.get("natural")!;
     expect(natural.deliveries.filter((d) => d.status === "delivered").length).toBeGreaterThan(50);
-    expect(natural.received.length).toBe(natural.deliveries.filter((d) => d.status === "delivered").length);
+    // Every delivered row reached its platform, except an adjustment Google Ads answered
+    // CONVERSION_ALREADY_RETRACTED: ADR 0026 counts it as done (order #2001 is cancelled and
+    // refunded in full, two retractions of one purchase), and Google records nothing for it.
+    const natRun = runs.find((x) => x.name === "natural")!;
+    const alreadyRetracted = natRun.standins.rejected("google-ads").filter((e) => e.reason.includes("CONVERSION_ALREADY_RETRACTED")).length;
+    expect(alreadyRetracted).toBe(1);
+    expect(natural.received.length + alreadyRetracted).toBe(natural.deliveries.filter((d) => d.status === "delivered").length);
     for (const r of runs.filter((x) => x.name !== "natural")) {
       expect({ run: r.name, deliveries: after.get(r.name)!.deliveries }).toEqual({ run: r.name, deliveries: natural.deliveries });
       expect({ run: r.name, received: after.get(r.name)!.received }).toEqual({ run: r.name, received: natural.received });
@@ -179,7 +185,6 @@ describe("shuffled triple replay converges on the state of one natural pass", ()
     // Nothing reached a platform twice. GA4 is the exception the stand-in points out: its
     // dedup key is the transaction id, which two refunds of one order share (order #2005 has
     // two), so a second partial refund of an order would be dropped there.
-    const natRun = runs.find((x) => x.name === "natural")!;
     for (const r of runs) {
       const deduped = Object.fromEntries(platforms.map((kind) => [kind, r.standins.dedupedCount(kind)]));
       expect({ run: r.name, deduped }).toEqual({ run: r.name, deduped: { ...Object.fromEntries(platforms.map((kind) => [kind, 0])), ga4: 1 } });
