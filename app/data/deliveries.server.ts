@@ -27,18 +27,22 @@ const ENQUEUE = statement(
           json_extract(value, '$.eventId'), json_extract(value, '$.eventName'), json_extract(value, '$.occurredAt'), json_extract(value, '$.status'),
           json_extract(value, '$.lastError'), 0, json_extract(value, '$.now'), json_extract(value, '$.now'), json_extract(value, '$.at'), json_extract(value, '$.at')
    FROM json_each(?) WHERE true
-   ON CONFLICT ("destinationId", "eventId") DO NOTHING`,
+   ON CONFLICT ("destinationId", "eventId") DO UPDATE SET "occurredAt" = excluded."occurredAt", "updatedAt" = excluded."updatedAt"
+   WHERE "Delivery"."status" IN ('pending', 'skipped') AND "Delivery"."occurredAt" <> excluded."occurredAt"`,
   `INSERT INTO "Delivery" ("id", "shop", "destinationId", "conversionId", "eventId", "eventName", "occurredAt", "status", "lastError", "attempts", "nextAttemptAt", "firstQueuedAt", "createdAt", "updatedAt")
    SELECT "id", "shop", "destinationId", "conversionId", "eventId", "eventName", "occurredAt", "status", "lastError", 0, "now", "now", "at", "at"
    FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "shop" text, "destinationId" text, "conversionId" text, "eventId" text, "eventName" text,
         "occurredAt" timestamp(3), "status" text, "lastError" text, "now" timestamp(3), "at" timestamp(3))
-   ON CONFLICT ("destinationId", "eventId") DO NOTHING`,
+   ON CONFLICT ("destinationId", "eventId") DO UPDATE SET "occurredAt" = excluded."occurredAt", "updatedAt" = excluded."updatedAt"
+   WHERE "Delivery"."status" IN ('pending', 'skipped') AND "Delivery"."occurredAt" <> excluded."occurredAt"`,
 );
 
 /**
- * Insert outbox rows; a row that exists for (destination, event id) is left as it is (and a
- * row repeated in `rows` is written once). ONE prepared statement, the rows in one JSON
- * parameter. Returns how many rows were written.
+ * Insert outbox rows; a row that exists for (destination, event id) is left as it is, except
+ * that a row not yet sent (pending or skipped) takes the conversion's current time when it moved (an order's
+ * restatement is stamped with the newest version carrying it: services/orders laterVersion).
+ * A row repeated in `rows` is written once. ONE prepared statement, the rows in one JSON
+ * parameter. Returns how many rows were written or moved.
  */
 export async function enqueueDeliveries(tx: Tx, rows: NewDelivery[]): Promise<number> {
   if (rows.length === 0) return 0;

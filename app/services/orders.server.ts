@@ -519,10 +519,22 @@ export async function reconcileOrdersAgainInTx(tx: Tx, deps: Pick<ProcessDeps, "
   return reconcileOrdersById(tx, deps, shop, orderIds, settings, at);
 }
 
-/** What a newer version keeps of the previous one: its edits, and its restatements plus this one's. */
+/**
+ * What a newer version keeps of the previous one: its edits, and its restatements plus this
+ * one's. A newer version that changes nothing moves the last restatement's time up to its own:
+ * a restatement is stamped with the newest version that still carries its total and lines. So
+ * versions arriving out of order (v1, v3, then v2 ignored as older) store what v1, v2, v3 store,
+ * and a replay converges (issue 13; the conversion's id does not depend on the time).
+ */
 function laterVersion(previous: StoredOrderFacts, next: OrderFacts): Pick<StoredOrderFacts, "restatements" | "edits"> {
   const r = restatementOf(previous, next);
-  const restatements = [...(previous.restatements ?? []), ...(r ? [r] : [])];
+  const before = previous.restatements ?? [];
+  const last = before.at(-1);
+  const restatements = r
+    ? [...before, r]
+    : last && next.updatedAt > last.versionMs
+      ? [...before.slice(0, -1), { ...last, versionMs: next.updatedAt }]
+      : before;
   return { restatements, edits: previous.edits ?? [] };
 }
 
@@ -552,7 +564,16 @@ export async function applyOrderWebhook(deps: ProcessDeps, shop: string, raw: st
       await lockShopIdentity(tx, deps.provider, shop);
       const existing = await findOrder(tx, shop, f.orderId);
       if (existing && existing.shopifyUpdatedAt.getTime() >= f.updatedAt) {
-        return { kind: "processed", note: existing.shopifyUpdatedAt.getTime() === f.updatedAt ? "same version already applied" : "older version ignored" };
+        if (existing.shopifyUpdatedAt.getTime() === f.updatedAt) return { kind: "processed", note: "same version already applied" };
+        // An older version arriving after a newer one: ignored, except that when it shows the
+        // stored version changed the total or lines and no restatement says so yet, the one the
+        // versions in order would have recorded is added (stamped with the stored version), so
+        // the order converges whatever order its versions arrive in (replay, ADR 0005).
+        const stored = JSON.parse(existing.facts) as StoredOrderFacts;
+        const missed = !stored.redacted && (stored.restatements ?? []).length === 0 ? restatementOf(f, stored) : null;
+        if (missed === null) return { kind: "processed", note: "older version ignored" };
+        await reconcileOrder(tx, deps, { shop, facts: { ...stored, restatements: [missed] }, settings, at, existing, identityProfileId: existing.profileId });
+        return { kind: "processed", note: "older version: the newer one's restatement recorded" };
       }
       const previous = existing ? (JSON.parse(existing.facts) as StoredOrderFacts) : null;
       const exact = await exactEvents(tx, shop, f, settings);

@@ -118,7 +118,8 @@ describe("drafts, subscriptions, edits, refunds and cancellations over signed HT
     expect(text.some((s) => /^Edited by app 4780109 \(edit 78912328\): 1 line\(s\) added, 0 removed\.$/.test(s))).toBe(true);
     expect(text.some((s) => s.includes("line list and total changed after the purchase was reported"))).toBe(true);
 
-    const editId = `order_edit-${EDITED}-${Date.parse(iso(v2At))}`;
+    // Numbered, not stamped: the first change of this order's total or lines.
+    const editId = `order_edit-${EDITED}-1`;
     const edit = await conversion(editId);
     expect(edit.adjustment).toMatchObject({ type: "restatement", purchaseEventId: purchaseId, remaining: { presentment: { amount: "133.80", currency: "EUR" } } });
     const editDeliveries = await deliveries(editId);

@@ -22,11 +22,12 @@ export function cancelEventId(orderId: string): string {
   return `cancel-${orderId}`;
 }
 /**
- * An order whose total or line list changed after its purchase was reported: one id per
- * order version that changed them (its updated_at in ms), so a repeated webhook gives the same id.
+ * An order whose total or line list changed after its purchase was reported: one id per change,
+ * numbered from 1 in the order's restatement list, so a repeated webhook, and versions arriving
+ * in any order, give the same id (its time is the restatement's, which may move: laterVersion).
  */
-export function orderEditEventId(orderId: string, versionMs: number): string {
-  return `order_edit-${orderId}-${versionMs}`;
+export function orderEditEventId(orderId: string, ordinal: number): string {
+  return `order_edit-${orderId}-${ordinal}`;
 }
 /** Storefront events keep the id Shopify gave the customer event. */
 export function storefrontEventId(pixelEventId: string): string {

@@ -339,7 +339,7 @@ describe("cancelConversion", () => {
       orderRefundConversions([refund(buildRefund())], order),
     );
     expect(edits.map((c) => [c.eventId, c.name, c.adjustment?.type, c.adjustment?.remaining?.shop.amount])).toEqual([
-      ["order_edit-5975031431338-1742500000000", "order_edit", "restatement", "90.00"],
+      ["order_edit-5975031431338-1", "order_edit", "restatement", "90.00"],
     ]);
   });
 

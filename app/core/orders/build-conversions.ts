@@ -342,7 +342,8 @@ export function adjustmentAfter(order: OrderFacts, refunded: MoneyPair | null, t
 
 /**
  * An order version whose total or line list changed after the purchase was reported (an edit,
- * a native post-purchase upsell): its own event, under an id fixed by that version, carrying the
+ * a native post-purchase upsell): its own event, under an id fixed by its place in the order's
+ * restatements (`ordinal`, from 1), carrying the
  * restated value (the edited total minus what was refunded before it).
  */
 export function orderEditConversion(
@@ -350,9 +351,10 @@ export function orderEditConversion(
   order: OrderFacts,
   enrichment: ConversionEnrichment = NO_ENRICHMENT,
   refundedBefore: MoneyPair | null = null,
+  ordinal = 1,
 ): CanonicalConversion {
   return {
-    eventId: orderEditEventId(order.orderId, edit.versionMs),
+    eventId: orderEditEventId(order.orderId, ordinal),
     name: "order_edit",
     occurredAt: edit.versionMs,
     ...base(order, enrichment),
@@ -369,12 +371,12 @@ export function orderEditConversions(
   enrichment: ConversionEnrichment,
   refunds: readonly OrderRefundConversion[],
 ): CanonicalConversion[] {
-  return edits.map((edit) => {
+  return edits.map((edit, i) => {
     let refunded: MoneyPair | null = null;
     for (const r of refunds) {
       if (r.result.kind !== "conversion" || !r.result.conversion.value || r.result.conversion.occurredAt > edit.versionMs) continue;
       refunded = refunded ? addPairs(refunded, r.result.conversion.value) : valueOf(r.result.conversion.value);
     }
-    return orderEditConversion(edit, order, enrichment, refunded);
+    return orderEditConversion(edit, order, enrichment, refunded, i + 1);
   });
 }
