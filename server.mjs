@@ -134,6 +134,72 @@ function handleIngestPlain(req, res) {
     });
 }
 
+/** A node:http body as bytes, stopping (and pausing the socket) past `limit` bytes. */
+function readNodeBytes(req, limit) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error) => {
+      cleanup();
+      reject(error);
+    };
+    const cleanup = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
+}
+
+/**
+ * Shopify's webhook POSTs, the other hot path, as a plain node:http handler ahead of Express
+ * and Remix (ADR 0013): the raw bytes read under the webhook cap (413 before reading past it),
+ * then the controller's checks (node:crypto HMAC, topic, shop, trigger time) and one stored
+ * row. Other methods and unknown paths go on to Express (405 / 404 from the Remix routes).
+ */
+function handleWebhookPlain(req, res, route) {
+  const requestId = randomUUID();
+  res.setHeader("X-Request-Id", requestId);
+  const cap = bodyCap("/webhooks/");
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > cap)) return tooLarge(req, res, cap);
+  const header = (name) => {
+    const v = req.headers[name];
+    return typeof v === "string" ? v : Array.isArray(v) ? v.join(", ") : undefined;
+  };
+  readNodeBytes(req, cap)
+    .then((bytes) => {
+      if (bytes === null) return tooLarge(req, res, cap, true);
+      return build.entry.module.acceptWebhookBytes({ header, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) }, route).then((answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body ?? undefined);
+      });
+    })
+    .catch((error) => {
+      build.entry.module.reportError(error, { requestId, method: req.method, path: route });
+      if (res.headersSent) return void req.socket.destroy();
+      res.writeHead(500, { "Content-Type": "application/json", "Cache-Control": "no-store", ...(req.complete ? {} : { Connection: "close" }) });
+      res.end(JSON.stringify(build.entry.module.genericErrorBody(requestId)));
+    });
+}
+
 if (!workerOnly) {
   const web = express();
   web.disable("x-powered-by");
@@ -211,6 +277,11 @@ if (!workerOnly) {
     },
     (req, res) => {
       if (req.method === "POST" && (req.url === "/proxy/events" || req.url.startsWith("/proxy/events?"))) return handleIngestPlain(req, res);
+      if (req.method === "POST" && req.url.startsWith("/webhooks/")) {
+        const q = req.url.indexOf("?");
+        const route = build.entry.module.webhookRouteOf(q < 0 ? req.url : req.url.slice(0, q));
+        if (route) return handleWebhookPlain(req, res, route);
+      }
       web(req, res);
     },
   );

@@ -55,5 +55,7 @@ export default async function handleRequest(
 export { boot } from "./jobs/boot.server";
 // The pixel's hot path, mounted directly by server.mjs (ADR 0010); the Remix route stays for `remix vite:dev`.
 export { ingestProxyRequest } from "./controllers/proxy.server";
+// The webhook acknowledgement, mounted the same way (ADR 0013): no Express, no Remix router.
+export { acceptWebhookBytes, webhookRouteOf } from "./controllers/webhooks.server";
 // The error path of server.mjs's Express middleware.
 export { reportError, genericErrorBody } from "./lib/errors.server";

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
-import { checkShopBinding, checkTriggeredAt, MAX_HEADER_VALUE, subscribedTopic, type WebhookRoute } from "~/core/webhooks/acceptance";
+import { checkShopBinding, checkTriggeredAt, MAX_HEADER_VALUE, subscribedTopic, WEBHOOK_SUBSCRIPTIONS, type WebhookRoute } from "~/core/webhooks/acceptance";
 import { wellFormed } from "~/core/text/well-formed";
 import { log } from "~/lib/logger.server";
 import { verifyWebhookHmac } from "~/lib/webhook-hmac.server";
@@ -23,7 +23,34 @@ import { receiveWebhook, rejectUnreadableWebhook } from "~/services/webhooks.ser
 export async function acceptWebhook(request: Request, route: WebhookRoute, now: () => number = Date.now): Promise<Response> {
   if (request.method !== "POST") return webhookMethodNotAllowed();
   const bytes = new Uint8Array(await request.arrayBuffer());
-  const h = (name: string) => request.headers.get(name) ?? undefined;
+  const a = await acceptWebhookBytes({ header: (name) => request.headers.get(name) ?? undefined, bytes }, route, now);
+  return new Response(a.body, { status: a.status, headers: a.headers });
+}
+
+/** An answer as plain data: server.mjs writes it straight to node:http; Remix gets a Response. */
+export interface WebhookAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** What the acknowledgement needs of a request: its headers and the raw body bytes (server.mjs reads them capped). */
+export interface WebhookBytes {
+  header(name: string): string | undefined;
+  bytes: Uint8Array;
+}
+
+/**
+ * The route a webhook path belongs to (`/webhooks/orders`), or null: server.mjs answers the
+ * webhook POSTs itself, ahead of Express and Remix (ADR 0013), with acceptWebhookBytes.
+ */
+export function webhookRouteOf(pathname: string): WebhookRoute | null {
+  return Object.prototype.hasOwnProperty.call(WEBHOOK_SUBSCRIPTIONS, pathname) ? (pathname as WebhookRoute) : null;
+}
+
+export async function acceptWebhookBytes(request: WebhookBytes, route: WebhookRoute, now: () => number = Date.now): Promise<WebhookAnswer> {
+  const { bytes } = request;
+  const h = request.header;
 
   const hmac = verifyWebhookHmac(bytes, h("x-shopify-hmac-sha256"), env().SHOPIFY_API_SECRET);
   if (hmac === "invalid") return refuse(401, "invalid HMAC signature");
@@ -65,7 +92,7 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, now: 
     const result = await rejectUnreadableWebhook(prisma(), delivery, bytes.byteLength, new Date(at));
     if (result === "other-shop") return refuse(401, "this signed body was delivered for another shop", { shop, topic });
     log.warn("webhook body is not valid JSON; recorded as rejected", { shop, topic, result });
-    return new Response(null, { status: 200 });
+    return OK;
   }
 
   const binding = checkShopBinding(topic, shop, parsed.value);
@@ -76,8 +103,10 @@ export async function acceptWebhook(request: Request, route: WebhookRoute, now: 
   const result = await receiveWebhook(prisma(), { ...delivery, rawBody: parsed.text });
   if (result === "other-shop") return refuse(401, "this signed body was delivered for another shop", { shop, topic });
   log.debug("webhook stored", { shop, topic, webhookId: delivery.webhookId, result });
-  return new Response(null, { status: 200 });
+  return OK;
 }
+
+const OK: WebhookAnswer = { status: 200, headers: {}, body: null };
 
 /** How Shopify names shops in X-Shopify-Shop-Domain (the library's sanitizeShop pattern, *.myshopify.com only). */
 const SHOP_DOMAIN = /^[a-zA-Z0-9][a-zA-Z0-9-_]*\.myshopify\.com$/;
@@ -92,9 +121,9 @@ function readJson(bytes: Uint8Array): { ok: true; text: string; value: unknown }
   }
 }
 
-function refuse(status: 400 | 401, error: string, context?: Record<string, unknown>): Response {
+function refuse(status: 400 | 401, error: string, context?: Record<string, unknown>): WebhookAnswer {
   if (context) log.warn("webhook refused", { status, reason: error, ...context });
-  return Response.json({ error }, { status });
+  return { status, headers: { "Content-Type": "application/json" }, body: JSON.stringify({ error }) };
 }
 
 /** Webhooks are POST only: any other method gets 405 with Allow, not Remix's "no loader" error. */

@@ -7,7 +7,7 @@ import { emailMatchKey } from "~/core/identity/match-keys";
 import { buildCustomer, buildOnlineOrder, buildRefund, buildRefundTransaction, gid, toWebhookBody } from "../factories/order-factory";
 import { claimDueDeliveries } from "~/data/deliveries.server";
 import { insertPixelEventGroups, type NewPixelEvent } from "~/data/pixel-events.server";
-import { claimWebhooks, storeWebhook } from "~/data/webhooks.server";
+import { bodyDeliveredToAnotherShop, claimWebhooks, storeWebhook } from "~/data/webhooks.server";
 import type { Db, DbProvider } from "~/db.server";
 import { createLogger } from "~/lib/logger.server";
 import { applyOrderWebhook, applyRefundWebhook } from "~/services/orders.server";
@@ -209,6 +209,8 @@ describe("hot queries read through indexes, in index order (issue 10)", () => {
     const refund = { ...buildRefund({ id: 9800000000001n, order_id: 7800000000001n, transactions: [buildRefundTransaction({ order_id: 7800000000001n })] }), created_at: iso(now - MINUTE), processed_at: iso(now - MINUTE) };
     expect(await applyRefundWebhook(deps, SHOP, toWebhookBody(refund), new Date())).toEqual({ kind: "processed", note: "refund recorded" });
 
+    phase.name = "webhook ack";
+    expect(await bodyDeliveredToAnotherShop(db, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", SHOP)).toBe(false);
     phase.name = "webhook claim";
     await storeWebhook(db, { shop: SHOP, webhookId: "wh-plans-1", eventId: null, topic: "orders/create", apiVersion: null, triggeredAt: null, bodyDigest: "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", rawBody: "{}" });
     expect(await claimWebhooks(db, provider, { now: new Date(), limit: 10, leaseMs: 60_000 })).toHaveLength(1);
@@ -218,7 +220,7 @@ describe("hot queries read through indexes, in index order (issue 10)", () => {
 
     const statements = queries.filter((q) => q.phase !== "setup" && /^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(q.query) && !/pg_(try_)?advisory/.test(q.query));
     const phases = new Set(statements.map((q) => q.phase));
-    expect([...phases].sort()).toEqual(["Delivery claim", "orders/create", "refunds/create", "sessionising", "webhook claim"]);
+    expect([...phases].sort()).toEqual(["Delivery claim", "orders/create", "refunds/create", "sessionising", "webhook ack", "webhook claim"]);
     const problems = new Map<string, string>();
     for (const q of statements) {
       for (const p of await planProblems(db, q)) {
