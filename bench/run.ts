@@ -355,7 +355,7 @@ async function loadPhases(kind: DbKind, standins: Standins, t: Store, main: { st
   const badIngest = a10.bad + a1.bad + aHalf.bad;
   if (badIngest > 0) throw new Error(`ingest: ${badIngest} requests failed or answered non-2xx (timeouts aside)`);
 
-  console.log("== webhooks while the backlog drains");
+  console.log(`== webhooks while the backlog drains (from ${new Date().toISOString()})`);
   const ack = await autocannon({
     url: `${app.web.url}/webhooks/orders`, method: "POST", connections: 4, duration: SIZE.secs, overallRate: SIZE.ackRate,
     requests: [{ method: "POST", setupRequest: (req) => { const o = orderWebhook(); return { ...req, body: o.body, headers: webhookHeaders({ topic: "orders/create", shop: TEST_SHOP, secret: TEST_API_SECRET, body: o.body }) }; } }],

@@ -18,3 +18,16 @@ if (file) {
     for (const e of list.getEntries()) if (e.duration > 5) write({ kind: "gc", at: performance.timeOrigin + e.startTime, ms: Math.round(e.duration), gcKind: e.detail?.kind });
   }).observe({ entryTypes: ["gc"] });
 }
+// Server-side request time (arrival of the headers → the answer finished), for requests slower
+// than the limit: tells a slow server from a slow client harness.
+if (file) {
+  const { subscribe } = await import("node:diagnostics_channel");
+  const started = new WeakMap();
+  subscribe("http.server.request.start", ({ request }) => started.set(request, performance.now()));
+  subscribe("http.server.response.finish", ({ request }) => {
+    const t = started.get(request);
+    if (t === undefined) return;
+    const ms = performance.now() - t;
+    if (ms > limit) appendFileSync(file, `${JSON.stringify({ pid: process.pid, kind: "request", at: performance.timeOrigin + t, ms: Math.round(ms), url: request.url.split("?")[0] })}\n`);
+  });
+}

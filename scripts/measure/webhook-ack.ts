@@ -49,7 +49,7 @@ const profile = process.env.PROFILE === "1";
 if (profile) mkdirSync(profDir, { recursive: true });
 process.env.TRUELINE_NODE_ARGS = [`--import`, path.join(ROOT, "scripts/measure/block-probe.mjs"), ...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--cpu-prof-interval=500"] : [])].join(" ");
 const app = await startApp({ databaseUrl: url, env: { ...env, WORKER_MODE: "inline", BLOCK_PROBE_FILE: probeFile } });
-await new Promise((r) => setTimeout(r, 500));
+await new Promise((r) => setTimeout(r, Number(process.env.SETTLE_MS ?? 500)));
 let orderSeq = 0;
 const lat: Array<{ at: number; ms: number }> = [];
 const t0 = Date.now();
@@ -81,6 +81,10 @@ const pct = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.f
 const probe = existsSync(probeFile) ? readFileSync(probeFile, "utf8").trim().split("\n").filter(Boolean).map((l) => JSON.parse(l) as { kind: string; at: number; ms: number }) : [];
 const stalls = probe.filter((p) => p.kind === "stall");
 const gcs = probe.filter((p) => p.kind === "gc");
+if (process.env.TIMELINE === "1") {
+  for (const s of stalls) console.log(`stall at ${((s.at - t0) / 1000).toFixed(2)} s: ${s.ms} ms`);
+  for (const l of lat.filter((x) => x.ms > 30)) console.log(`ack at ${((l.at - t0) / 1000).toFixed(2)} s: ${l.ms.toFixed(0)} ms`);
+}
 console.log(JSON.stringify({ backlog, left, acks: lat.length, ackP50: pct(0.5), ackP99: pct(0.99), ackMax: pct(1), slowAcks: lat.filter((l) => l.ms > 50).length, stalls: stalls.length, stallMsTop: stalls.map((s) => s.ms).sort((a, b) => b - a).slice(0, 12), gcOver5ms: gcs.length, gcMsTop: gcs.map((g) => g.ms).sort((a, b) => b - a).slice(0, 8) }));
 
 if (profile) {
@@ -116,6 +120,15 @@ if (profile) {
     const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => `${(v / 1000).toFixed(0).padStart(6)} ms ${(100 * v / total).toFixed(1).padStart(5)}% ${k}`);
     console.log(`busy runs > 30 ms: ${runs.length}, ${(total / 1000).toFixed(0)} ms in them; longest ${Math.max(0, ...runs.map(([a, b]) => (times[b]! - times[a]!) / 1000)).toFixed(0)} ms`);
     console.log("-- self time in those runs\n" + top(self).join("\n"));
+    // The longest run alone: what one stall was made of.
+    const [la, lb] = runs.reduce((m, r) => (times[r[1]]! - times[r[0]]! > times[m[1]]! - times[m[0]]! ? r : m), runs[0] ?? [0, 0]);
+    const longest = new Map<string, number>();
+    for (let i = la; i < lb; i++) {
+      const dt = (times[i + 1] ?? times[i]!) - times[i]!;
+      const seen = new Set<string>();
+      for (let id: number | undefined = p.samples[i]!; id !== undefined; id = parent.get(id)) { const l = label(byId.get(id)!); if (!seen.has(l)) { seen.add(l); longest.set(l, (longest.get(l) ?? 0) + dt); } }
+    }
+    console.log("-- inclusive time in the longest run\n" + [...longest].sort((a, b) => b[1] - a[1]).slice(0, 45).map(([k, v]) => `${(v / 1000).toFixed(0).padStart(6)} ms ${k}`).join("\n"));
     console.log("-- inclusive time in those runs\n" + top(incl).join("\n"));
   }
   rmSync(profDir, { recursive: true, force: true });

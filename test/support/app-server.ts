@@ -41,6 +41,8 @@ export async function startApp(opts: { databaseUrl: string; env?: Record<string,
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "info",
+      // Measurement probes (scripts/measure/block-probe.mjs), when the driver asks for them.
+      ...(process.env.BLOCK_PROBE_FILE ? { BLOCK_PROBE_FILE: process.env.BLOCK_PROBE_FILE } : {}),
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
