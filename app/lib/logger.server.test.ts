@@ -19,6 +19,14 @@ describe("logger privacy", () => {
     }
     expect(JSON.parse(lines[0]!)).toMatchObject({ level: "info", orderId: "5975031431338", email: "[redacted]" });
   });
+  it("keeps UUIDs whole, even when their middle groups are all digits, and still scrubs what is beside them", () => {
+    // A request id CI met: its middle groups read as a phone number and were cut.
+    const id = "51d20084-4316-8412-9012-23b07c529205";
+    expect(scrub({ requestId: id })).toEqual({ requestId: id });
+    expect(scrub(`request ${id} from 555-123-4567 or +1 415 555 0100, ${id.toUpperCase()}`)).toBe(`request ${id} from [phone] or [phone], ${id.toUpperCase()}`);
+    expect(scrub("a@b.co 4316-8412-9012")).toBe("[email] [phone]");
+  });
+
   it("leaves ordinary values alone", () => {
     expect(scrub({ count: 3, status: "delivered", ok: true })).toEqual({ count: 3, status: "delivered", ok: true });
   });

@@ -19,10 +19,25 @@ const PHONE = /\+\d[\d\s().-]{6,}\d|\(?\b\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4}\b/
 const IPV4 = /\b(?:\d{1,3}\.){3}\d{1,3}\b/g;
 const BEARER = /\b(bearer|token|access_token=)[\s:=]*[A-Za-z0-9._~+/=-]{8,}/gi;
 
+// Request ids, row ids and event ids are UUIDs: kept whole. Their digit-only middle groups
+// ("…-4316-8412-9012-…", about one id in 200) are shaped like a phone number, and scrubbing
+// them broke the id a 500 answer and its log line share (ADR 0013).
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+function scrubText(text: string): string {
+  return text.replace(EMAIL, "[email]").replace(BEARER, "$1 [secret]").replace(IPV4, "[ip]").replace(PHONE, "[phone]");
+}
+
 export function scrub(value: unknown, depth = 0): unknown {
   if (depth > 6) return "[deep]";
   if (typeof value === "string") {
-    return value.replace(EMAIL, "[email]").replace(BEARER, "$1 [secret]").replace(IPV4, "[ip]").replace(PHONE, "[phone]");
+    let out = "";
+    let last = 0;
+    for (const m of value.matchAll(UUID)) {
+      out += scrubText(value.slice(last, m.index)) + m[0];
+      last = m.index + m[0].length;
+    }
+    return out + scrubText(value.slice(last));
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => scrub(v, depth + 1));
   if (value instanceof Error) return { name: value.name, message: scrub(value.message), stack: scrub(value.stack?.split("\n").slice(0, 6).join("\n")) };
